@@ -1,0 +1,48 @@
+// File: neardup/cluster.h
+//
+// Clusters are the connected components of the graph whose edges are the
+// verified pairs, found with union-find (Tarjan 1975: union by index with path
+// halving). So A~B and B~C put A and C in one cluster even when A and C are
+// not within the threshold of each other.
+//
+// Example:
+//   std::vector<neardup::DocId> rep =
+//       neardup::cluster_representatives(num_docs, pairs);
+//   bool is_representative = rep[doc] == doc;
+
+#ifndef NEARDUP_CLUSTER_H_
+#define NEARDUP_CLUSTER_H_
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "neardup/types.h"
+
+namespace neardup {
+
+// Disjoint sets over 0..n-1. The root of a set is always its smallest member,
+// so the result never depends on the order of unite() calls.
+// Not thread-safe.
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n);
+  // REQUIRES: x < size().
+  DocId find(DocId x);
+  // Merges the sets of a and b. REQUIRES: a, b < size().
+  void unite(DocId a, DocId b);
+  size_t size() const { return parent_.size(); }
+
+ private:
+  std::vector<DocId> parent_;
+};
+
+// Returns, for each document 0..num_docs-1, its cluster's representative: the
+// smallest DocId (the member first in the input) of its connected component.
+// REQUIRES: every pair has a, b < num_docs. O(num_docs + pairs.size()).
+std::vector<DocId> cluster_representatives(size_t num_docs,
+                                           std::span<const DocPair> pairs);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_CLUSTER_H_

@@ -1,0 +1,143 @@
+// File: neardup/pipeline.h
+//
+// The whole dedup job: read JSONL inputs, fingerprint each record's text,
+// find near-duplicate pairs, cluster them and write the outputs.
+//
+// Example:
+//   neardup::DedupOptions options;
+//   neardup::DedupOutputs outputs;
+//   outputs.clusters_path = "clusters.jsonl";
+//   auto stats = neardup::run_dedup(options, {"news.jsonl.zst"}, outputs);
+//   if (!stats.ok()) return 1;
+//   std::cout << stats->clusters << " clusters\n";
+
+#ifndef NEARDUP_PIPELINE_H_
+#define NEARDUP_PIPELINE_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/options.h"
+#include "neardup/status.h"
+
+namespace neardup {
+
+// Why an input line was not used. Names (reject_reason_name) are stable: they
+// appear in the rejects and stats files.
+enum class RejectReason {
+  kEmptyLine = 0,      // "empty_line": nothing but spaces/tabs/CR
+  kTooLong,            // "too_long": over DedupOptions::max_line_bytes
+  kInvalidUtf8,        // "invalid_utf8"
+  kBadJson,            // "bad_json": not one well-formed JSON object
+  kMissingField,       // "missing_field": no value at text_field
+  kNotString,          // "not_string": text_field is not a string
+  kBadId,              // "bad_id": id_field is not a string, number or null
+  kTruncatedInput,     // "truncated_input": tail of a damaged .gz/.zst input
+};
+inline constexpr int kNumRejectReasons = 8;
+std::string_view reject_reason_name(RejectReason reason);
+
+// One rejected line. Views are valid only during the Reporter call.
+struct RejectedLine {
+  std::string_view input;  // the path as given ("-" for stdin)
+  uint64_t line = 0;       // 1-based line number within `input`
+  uint64_t bytes = 0;      // length of the line without its newline
+  RejectReason reason = RejectReason::kBadJson;
+  std::string_view detail;  // human-readable specifics, may be empty
+};
+
+// Receives every rejected line, in input order, from one thread at a time.
+// A rejected line never stops the run.
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void rejected_line(const RejectedLine& line) = 0;
+};
+
+// Where run_dedup() writes. Empty paths are not written. "-" is stdout (only
+// for one output). Files are written atomically: to a temporary file in the
+// same directory, renamed over `path` on success, removed on failure.
+struct DedupOutputs {
+  // JSONL, one line per document in input order:
+  // {"id": "...", "cluster": "<representative id>", "representative": bool,
+  //  "distance": <Hamming distance to the representative>}
+  std::string clusters_path;
+  // The representatives' original lines, byte for byte, in input order.
+  // Compressed when the path ends in .gz or .zst.
+  std::string output_path;
+  // JSONL, one line per rejected input line:
+  // {"input": "...", "line": N, "bytes": N, "reason": "...", "detail": "..."}
+  std::string rejects_path;
+  // A JSON object with the DedupStats fields (stats_to_json()).
+  std::string stats_path;
+};
+
+// Progress of a running job, reported from the reader thread.
+struct Progress {
+  uint64_t bytes_read = 0;    // input bytes consumed (compressed bytes)
+  uint64_t bytes_total = 0;   // sum of input file sizes; 0 if unknown (stdin)
+  uint64_t documents = 0;     // documents fingerprinted so far
+  double seconds = 0;         // since the start of the run
+};
+using ProgressCallback = std::function<void(const Progress&)>;
+
+// What a run did. Accounting: lines_read == documents + lines_rejected, and
+// documents == clusters + duplicates.
+struct DedupStats {
+  uint64_t inputs = 0;
+  uint64_t input_bytes = 0;         // bytes read from the inputs as stored
+  uint64_t uncompressed_bytes = 0;  // JSONL bytes after decompression
+  uint64_t lines_read = 0;
+  uint64_t documents = 0;
+  uint64_t lines_rejected = 0;
+  std::array<uint64_t, kNumRejectReasons> rejected_by_reason{};
+  uint64_t empty_documents = 0;  // documents without tokens (never merged)
+  uint64_t distinct_fingerprints = 0;
+  uint64_t candidate_pairs = 0;  // distinct document pairs examined
+  uint64_t verified_pairs = 0;   // document pairs within the threshold
+  uint64_t clusters = 0;         // connected components, singletons included
+  uint64_t duplicates = 0;       // documents that are not representatives
+  uint64_t largest_cluster = 0;
+  int threads = 0;
+  int max_hamming_distance = 0;
+  int shingle_words = 0;
+  int table_blocks = 0;
+  int tables = 0;
+  // Wall-clock seconds per stage.
+  double read_fingerprint_seconds = 0;  // read, parse, shingle, SimHash
+  double index_seconds = 0;             // permuted-table pair search
+  double cluster_seconds = 0;
+  double write_seconds = 0;
+  double total_seconds = 0;
+  uint64_t peak_rss_bytes = 0;
+};
+
+// Serializes `stats` as a pretty-printed JSON object, with docs_per_second and
+// mb_per_second (uncompressed bytes / 10^6 / total seconds) derived.
+std::string stats_to_json(const DedupStats& stats);
+
+// Runs the job over `inputs` (paths of .jsonl, .jsonl.gz or .jsonl.zst files,
+// or "-" for stdin; compression is detected from the magic bytes) in order.
+// Bad lines go to `reporter` (optional) and to outputs.rejects_path; they
+// never fail the run. Returns InvalidArgument for bad options, NotFound or
+// IOError naming the path of an input that cannot be opened or read or an
+// output that cannot be written. Outputs for the same inputs and
+// results-affecting options are byte-identical for any thread count and
+// chunk size. Not reentrant for one Reporter; otherwise thread-safe.
+Result<DedupStats> run_dedup(const DedupOptions& options,
+                             const std::vector<std::string>& inputs,
+                             const DedupOutputs& outputs,
+                             Reporter* reporter = nullptr,
+                             const ProgressCallback& progress = {});
+
+// The library version, "MAJOR.MINOR.PATCH".
+std::string_view version();
+
+}  // namespace neardup
+
+#endif  // NEARDUP_PIPELINE_H_

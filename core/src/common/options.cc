@@ -1,0 +1,45 @@
+#include "neardup/options.h"
+
+namespace neardup {
+
+namespace {
+
+Status check_pointer(const std::string& name, const std::string& pointer) {
+  // RFC 6901: "" is the whole document, anything else starts with '/'.
+  if (pointer.empty() || pointer[0] != '/') {
+    return Status::InvalidArgument(name + " must be a JSON pointer such as /" +
+                                   "text, got '" + pointer + "'");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status validate(const DedupOptions& options) {
+  NEARDUP_RETURN_IF_ERROR(check_pointer("text_field", options.text_field));
+  NEARDUP_RETURN_IF_ERROR(check_pointer("id_field", options.id_field));
+  if (options.text.shingle_words < 1 || options.text.shingle_words > 16) {
+    return Status::InvalidArgument("shingle_words must be in [1, 16], got " +
+                                   std::to_string(options.text.shingle_words));
+  }
+  if (options.max_hamming_distance < 0 || options.max_hamming_distance > 8) {
+    return Status::InvalidArgument(
+        "max_hamming_distance must be in [0, 8], got " +
+        std::to_string(options.max_hamming_distance));
+  }
+  if (options.max_line_bytes < 64) {
+    return Status::InvalidArgument("max_line_bytes must be >= 64, got " +
+                                   std::to_string(options.max_line_bytes));
+  }
+  if (options.threads < 0 || options.threads > 1024) {
+    return Status::InvalidArgument("threads must be in [0, 1024], got " +
+                                   std::to_string(options.threads));
+  }
+  if (options.chunk_bytes < 64 || options.chunk_bytes > (size_t{1} << 30)) {
+    return Status::InvalidArgument("chunk_bytes must be in [64, 2^30], got " +
+                                   std::to_string(options.chunk_bytes));
+  }
+  return Status::OK();
+}
+
+}  // namespace neardup

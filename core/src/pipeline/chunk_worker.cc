@@ -1,0 +1,70 @@
+#include "pipeline/chunk_worker.h"
+
+#include "neardup/fingerprint.h"
+
+namespace neardup::internal {
+
+namespace {
+
+bool is_blank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ChunkWorker::ChunkWorker(const DedupOptions& options)
+    : parser_(options.text_field, options.id_field), shingler_(options.text) {}
+
+void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
+  out->clear();
+  for (size_t i = 0; i < chunk.lines.size(); ++i) {
+    const LineSpan& span = chunk.lines[i];
+    const uint64_t file_line = chunk.first_file_line + i;
+    auto reject = [&](RejectReason reason, std::string detail) {
+      out->rejects.push_back(
+          {file_line, span.length, reason, std::move(detail)});
+    };
+    if (span.kind == LineKind::kTooLong) {
+      reject(RejectReason::kTooLong, "line of " + std::to_string(span.length) +
+                                         " bytes is over the limit");
+      continue;
+    }
+    if (span.kind == LineKind::kTruncated) {
+      reject(RejectReason::kTruncatedInput, chunk.input_error);
+      continue;
+    }
+    std::string_view line(chunk.data() + span.offset, span.length);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF
+    if (is_blank(line)) {
+      reject(RejectReason::kEmptyLine, "");
+      continue;
+    }
+    parser_.parse(line, &record_);
+    if (!record_.ok) {
+      reject(record_.reason, record_.detail);
+      continue;
+    }
+    shingles_.clear();
+    // simdjson validated the line's UTF-8, and unescaping yields valid UTF-8.
+    if (Status s = shingler_.shingle(record_.text, &shingles_); !s.ok()) {
+      reject(RejectReason::kInvalidUtf8, s.message());
+      continue;
+    }
+    DocRecord doc;
+    doc.line = chunk.first_line + i;
+    doc.empty = shingles_.empty();
+    doc.fingerprint = simhash64(shingles_);
+    if (record_.has_id) {
+      out->ids += record_.id;
+    } else {
+      out->ids += std::to_string(doc.line);
+    }
+    doc.id_end = static_cast<uint32_t>(out->ids.size());
+    out->docs.push_back(doc);
+  }
+}
+
+}  // namespace neardup::internal

@@ -1,0 +1,79 @@
+#include "pipeline/corpus.h"
+
+#include "neardup/fingerprint.h"
+
+namespace neardup::internal {
+
+void Corpus::append(const ChunkResult& result) {
+  const uint64_t base = ids.size();
+  for (const DocRecord& doc : result.docs) {
+    fingerprints.push_back(doc.fingerprint);
+    lines.push_back(doc.line);
+    id_ends.push_back(base + doc.id_end);
+    empty.push_back(doc.empty);
+  }
+  ids += result.ids;
+}
+
+uint64_t group_fingerprints(
+    std::span<const std::pair<Fingerprint, DocId>> sorted,
+    FingerprintGroups* groups, std::vector<DocPair>* pairs) {
+  uint64_t equal_pairs = 0;
+  size_t start = 0;
+  while (start < sorted.size()) {
+    size_t end = start + 1;
+    while (end < sorted.size() && sorted[end].first == sorted[start].first) {
+      ++end;
+    }
+    // Sorted by (fingerprint, doc): the first entry is the earliest document.
+    const DocId first = sorted[start].second;
+    for (size_t i = start + 1; i < end; ++i) {
+      pairs->push_back({first, sorted[i].second, 0});
+    }
+    const uint64_t m = end - start;
+    equal_pairs += m * (m - 1) / 2;
+    groups->unique.push_back(sorted[start].first);
+    groups->first_doc.push_back(first);
+    groups->count.push_back(static_cast<uint32_t>(m));
+    start = end;
+  }
+  return equal_pairs;
+}
+
+Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
+                      ByteSink* sink) {
+  std::string line;
+  std::string batch;
+  for (DocId doc = 0; doc < corpus.size(); ++doc) {
+    const DocId r = rep[doc];
+    batch += "{\"id\": ";
+    append_json_string(corpus.id(doc), &batch);
+    batch += ", \"cluster\": ";
+    append_json_string(corpus.id(r), &batch);
+    batch += r == doc ? ", \"representative\": true" : ", \"representative\": false";
+    batch += ", \"distance\": ";
+    batch += std::to_string(
+        hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
+    batch += "}\n";
+    if (batch.size() >= (size_t{1} << 20)) {
+      NEARDUP_RETURN_IF_ERROR(sink->append(batch));
+      batch.clear();
+    }
+  }
+  return sink->append(batch);
+}
+
+void format_rejection(std::string_view input, const RejectedLine& line,
+                      std::string* out) {
+  *out += "{\"input\": ";
+  append_json_string(input, out);
+  *out += ", \"line\": " + std::to_string(line.line);
+  *out += ", \"bytes\": " + std::to_string(line.bytes);
+  *out += ", \"reason\": ";
+  append_json_string(reject_reason_name(line.reason), out);
+  *out += ", \"detail\": ";
+  append_json_string(line.detail, out);
+  *out += "}\n";
+}
+
+}  // namespace neardup::internal

@@ -1,0 +1,64 @@
+// What pass 1 keeps per document, and the steps after it that need no
+// threads: grouping equal fingerprints, and writing the outputs.
+
+#ifndef NEARDUP_SRC_PIPELINE_CORPUS_H_
+#define NEARDUP_SRC_PIPELINE_CORPUS_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "neardup/pipeline.h"
+#include "neardup/types.h"
+#include "pipeline/chunk_worker.h"
+#include "write/byte_sink.h"
+
+namespace neardup::internal {
+
+// Per-document columns, in input order. About 17 bytes per document plus the
+// id text.
+struct Corpus {
+  std::vector<Fingerprint> fingerprints;
+  std::vector<uint64_t> lines;    // 0-based line number across all inputs
+  std::vector<uint64_t> id_ends;  // doc i's id is ids[id_ends[i-1], id_ends[i])
+  std::vector<bool> empty;        // no tokens
+  std::string ids;
+
+  size_t size() const { return fingerprints.size(); }
+  std::string_view id(DocId doc) const {
+    const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];
+    return std::string_view(ids).substr(begin, id_ends[doc] - begin);
+  }
+  // Appends one chunk's documents.
+  void append(const ChunkResult& result);
+};
+
+// Documents with equal fingerprints: `unique` is sorted; group g has `count[g]`
+// members, the first (in input order) being `first_doc[g]`.
+struct FingerprintGroups {
+  std::vector<Fingerprint> unique;
+  std::vector<DocId> first_doc;
+  std::vector<uint32_t> count;
+};
+
+// Groups `sorted` (fingerprint, doc) pairs, sorted ascending. Appends a pair
+// (first member, member) for every other member of each group to `pairs` and
+// returns the number of document pairs with equal fingerprints.
+uint64_t group_fingerprints(
+    std::span<const std::pair<Fingerprint, DocId>> sorted,
+    FingerprintGroups* groups, std::vector<DocPair>* pairs);
+
+// Writes the clusters file: one JSON line per document, in input order.
+Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
+                      ByteSink* sink);
+
+// Formats one rejects-file line (with its newline) into `out`.
+void format_rejection(std::string_view input, const RejectedLine& line,
+                      std::string* out);
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_SRC_PIPELINE_CORPUS_H_

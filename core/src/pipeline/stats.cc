@@ -1,0 +1,90 @@
+#include <cstdio>
+#include <string>
+
+#include "neardup/pipeline.h"
+
+namespace neardup {
+
+std::string_view version() { return "0.1.0"; }
+
+std::string_view reject_reason_name(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kEmptyLine:
+      return "empty_line";
+    case RejectReason::kTooLong:
+      return "too_long";
+    case RejectReason::kInvalidUtf8:
+      return "invalid_utf8";
+    case RejectReason::kBadJson:
+      return "bad_json";
+    case RejectReason::kMissingField:
+      return "missing_field";
+    case RejectReason::kNotString:
+      return "not_string";
+    case RejectReason::kBadId:
+      return "bad_id";
+    case RejectReason::kTruncatedInput:
+      return "truncated_input";
+  }
+  return "unknown";
+}
+
+std::string stats_to_json(const DedupStats& s) {
+  auto number = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.6g", v);
+    return std::string(buf);
+  };
+  auto field = [](std::string* out, const char* name, const std::string& v,
+                  bool last = false) {
+    *out += "  \"";
+    *out += name;
+    *out += "\": ";
+    *out += v;
+    *out += last ? "\n" : ",\n";
+  };
+  auto u = [](uint64_t v) { return std::to_string(v); };
+  std::string out = "{\n";
+  field(&out, "version", "\"" + std::string(version()) + "\"");
+  field(&out, "inputs", u(s.inputs));
+  field(&out, "input_bytes", u(s.input_bytes));
+  field(&out, "uncompressed_bytes", u(s.uncompressed_bytes));
+  field(&out, "lines_read", u(s.lines_read));
+  field(&out, "documents", u(s.documents));
+  field(&out, "lines_rejected", u(s.lines_rejected));
+  std::string reasons = "{";
+  for (int r = 0; r < kNumRejectReasons; ++r) {
+    if (r > 0) reasons += ", ";
+    reasons += "\"" + std::string(reject_reason_name(static_cast<RejectReason>(r))) +
+               "\": " + u(s.rejected_by_reason[r]);
+  }
+  reasons += "}";
+  field(&out, "rejected_by_reason", reasons);
+  field(&out, "empty_documents", u(s.empty_documents));
+  field(&out, "distinct_fingerprints", u(s.distinct_fingerprints));
+  field(&out, "candidate_pairs", u(s.candidate_pairs));
+  field(&out, "verified_pairs", u(s.verified_pairs));
+  field(&out, "clusters", u(s.clusters));
+  field(&out, "duplicates", u(s.duplicates));
+  field(&out, "largest_cluster", u(s.largest_cluster));
+  field(&out, "threads", u(static_cast<uint64_t>(s.threads)));
+  field(&out, "max_hamming_distance", u(static_cast<uint64_t>(s.max_hamming_distance)));
+  field(&out, "shingle_words", u(static_cast<uint64_t>(s.shingle_words)));
+  field(&out, "table_blocks", u(static_cast<uint64_t>(s.table_blocks)));
+  field(&out, "tables", u(static_cast<uint64_t>(s.tables)));
+  field(&out, "seconds",
+        "{\"read_fingerprint\": " + number(s.read_fingerprint_seconds) +
+            ", \"index\": " + number(s.index_seconds) +
+            ", \"cluster\": " + number(s.cluster_seconds) +
+            ", \"write\": " + number(s.write_seconds) +
+            ", \"total\": " + number(s.total_seconds) + "}");
+  const double secs = s.total_seconds > 0 ? s.total_seconds : 1e-9;
+  field(&out, "docs_per_second", number(static_cast<double>(s.documents) / secs));
+  field(&out, "mb_per_second",
+        number(static_cast<double>(s.uncompressed_bytes) / 1e6 / secs));
+  field(&out, "peak_rss_bytes", u(s.peak_rss_bytes), /*last=*/true);
+  out += "}\n";
+  return out;
+}
+
+}  // namespace neardup

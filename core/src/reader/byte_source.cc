@@ -1,0 +1,294 @@
+#include "reader/byte_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace neardup::internal {
+
+namespace {
+
+constexpr size_t kInputBufferBytes = size_t{1} << 18;
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+class FdSource final : public ByteSource {
+ public:
+  FdSource(int fd, bool owned, std::string path)
+      : fd_(fd), owned_(owned), path_(std::move(path)) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+
+  Result<size_t> read(char* dst, size_t n) override {
+    // Serve bytes that were peeked for format detection first.
+    if (peek_pos_ < peeked_.size()) {
+      const size_t take = std::min(n, peeked_.size() - peek_pos_);
+      std::memcpy(dst, peeked_.data() + peek_pos_, take);
+      peek_pos_ += take;
+      return take;
+    }
+    while (true) {
+      const ssize_t got = ::read(fd_, dst, n);
+      if (got >= 0) {
+        raw_ += static_cast<uint64_t>(got);
+        return static_cast<size_t>(got);
+      }
+      if (errno == EINTR) continue;
+      return Status::IOError(path_ + ": read failed: " + errno_text(errno));
+    }
+  }
+
+  uint64_t raw_bytes_read() const override { return raw_; }
+
+  // Reads up to `n` bytes ahead without consuming them.
+  Result<std::string> peek(size_t n) {
+    std::vector<char> buf(n);
+    size_t have = 0;
+    while (have < n) {
+      Result<size_t> got = read(buf.data() + have, n - have);
+      if (!got.ok()) return got.status();
+      if (*got == 0) break;
+      have += *got;
+    }
+    peeked_.assign(buf.data(), have);
+    peek_pos_ = 0;
+    return peeked_;
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+  std::string path_;
+  uint64_t raw_ = 0;
+  std::string peeked_;
+  size_t peek_pos_ = 0;
+};
+
+class GzipSource final : public ByteSource {
+ public:
+  GzipSource(std::unique_ptr<ByteSource> raw, std::string path)
+      : raw_(std::move(raw)), path_(std::move(path)), in_(kInputBufferBytes) {
+    std::memset(&z_, 0, sizeof(z_));
+    // 15 + 32: zlib or gzip header, detected automatically.
+    init_ok_ = inflateInit2(&z_, 15 + 32) == Z_OK;
+  }
+  ~GzipSource() override { inflateEnd(&z_); }
+
+  Result<size_t> read(char* dst, size_t n) override {
+    if (!init_ok_) return Status::Internal(path_ + ": inflateInit2 failed");
+    if (done_) return size_t{0};
+    z_.next_out = reinterpret_cast<Bytef*>(dst);
+    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    while (z_.avail_out > 0) {
+      if (z_.avail_in == 0 && !raw_eof_) {
+        Result<size_t> got = raw_->read(in_.data(), in_.size());
+        if (!got.ok()) return got.status();
+        if (*got == 0) {
+          raw_eof_ = true;
+        } else {
+          z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+          z_.avail_in = static_cast<uInt>(*got);
+        }
+      }
+      if (z_.avail_in == 0 && raw_eof_) {
+        if (member_done_) {
+          done_ = true;
+          break;
+        }
+        return Status::Corruption(path_ + ": truncated gzip stream");
+      }
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        // A gzip file may hold several members; decode them all.
+        member_done_ = true;
+        inflateReset(&z_);
+        continue;
+      }
+      if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return Status::Corruption(path_ + ": corrupt gzip data: " +
+                                  (z_.msg ? z_.msg : "inflate failed"));
+      }
+      member_done_ = false;
+      if (rc == Z_BUF_ERROR && z_.avail_in > 0) break;  // output full
+    }
+    return n - z_.avail_out;
+  }
+
+  uint64_t raw_bytes_read() const override { return raw_->raw_bytes_read(); }
+
+ private:
+  std::unique_ptr<ByteSource> raw_;
+  std::string path_;
+  std::vector<char> in_;
+  z_stream z_;
+  bool init_ok_ = false;
+  bool raw_eof_ = false;
+  bool member_done_ = false;
+  bool done_ = false;
+};
+
+class ZstdSource final : public ByteSource {
+ public:
+  ZstdSource(std::unique_ptr<ByteSource> raw, std::string path)
+      : raw_(std::move(raw)),
+        path_(std::move(path)),
+        in_(ZSTD_DStreamInSize()),
+        stream_(ZSTD_createDStream()) {}
+  ~ZstdSource() override { ZSTD_freeDStream(stream_); }
+
+  Result<size_t> read(char* dst, size_t n) override {
+    ZSTD_outBuffer out{dst, n, 0};
+    while (out.pos == 0) {
+      if (in_buf_.pos == in_buf_.size && !raw_eof_) {
+        Result<size_t> got = raw_->read(in_.data(), in_.size());
+        if (!got.ok()) return got.status();
+        if (*got == 0) raw_eof_ = true;
+        in_buf_ = ZSTD_inBuffer{in_.data(), *got, 0};
+      }
+      const bool input_left = in_buf_.pos < in_buf_.size;
+      const size_t in_before = in_buf_.pos;
+      const size_t rc = ZSTD_decompressStream(stream_, &out, &in_buf_);
+      if (ZSTD_isError(rc)) {
+        return Status::Corruption(path_ + ": corrupt zstd data: " +
+                                  ZSTD_getErrorName(rc));
+      }
+      // 0 means a frame is complete and flushed; a call that made no progress
+      // says nothing new.
+      if (in_buf_.pos != in_before || out.pos > 0) frame_done_ = rc == 0;
+      // At the end of the file, stop once the decoder has nothing to flush.
+      if (raw_eof_ && !input_left && out.pos == 0) {
+        if (!frame_done_) {
+          return Status::Corruption(path_ + ": truncated zstd stream");
+        }
+        break;
+      }
+    }
+    return out.pos;
+  }
+
+  uint64_t raw_bytes_read() const override { return raw_->raw_bytes_read(); }
+
+ private:
+  std::unique_ptr<ByteSource> raw_;
+  std::string path_;
+  std::vector<char> in_;
+  ZSTD_DStream* stream_;
+  ZSTD_inBuffer in_buf_{nullptr, 0, 0};
+  bool raw_eof_ = false;
+  bool frame_done_ = true;
+};
+
+class StringSource final : public ByteSource {
+ public:
+  explicit StringSource(std::string data) : data_(std::move(data)) {}
+  Result<size_t> read(char* dst, size_t n) override {
+    const size_t take = std::min(n, data_.size() - pos_);
+    std::memcpy(dst, data_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+  uint64_t raw_bytes_read() const override { return pos_; }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+class TeeSource final : public ByteSource {
+ public:
+  TeeSource(std::unique_ptr<ByteSource> inner, int fd, std::string fd_path)
+      : inner_(std::move(inner)), fd_(fd), fd_path_(std::move(fd_path)) {}
+  Result<size_t> read(char* dst, size_t n) override {
+    Result<size_t> got = inner_->read(dst, n);
+    if (!got.ok()) return got;
+    size_t done = 0;
+    while (done < *got) {
+      const ssize_t put = ::write(fd_, dst + done, *got - done);
+      if (put < 0) {
+        if (errno == EINTR) continue;
+        return Status::IOError(fd_path_ + ": write failed: " + errno_text(errno));
+      }
+      done += static_cast<size_t>(put);
+    }
+    return got;
+  }
+  uint64_t raw_bytes_read() const override { return inner_->raw_bytes_read(); }
+
+ private:
+  std::unique_ptr<ByteSource> inner_;
+  int fd_;
+  std::string fd_path_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> tee_source(std::unique_ptr<ByteSource> inner,
+                                       int fd, std::string fd_path) {
+  return std::make_unique<TeeSource>(std::move(inner), fd, std::move(fd_path));
+}
+
+Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
+                                                uint64_t* size_bytes,
+                                                Compression* compression) {
+  std::unique_ptr<FdSource> raw;
+  uint64_t size = 0;
+  if (path == "-") {
+    raw = std::make_unique<FdSource>(STDIN_FILENO, /*owned=*/false, "<stdin>");
+  } else {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      if (err == ENOENT) return Status::NotFound(path + ": no such file");
+      return Status::IOError(path + ": cannot open: " + errno_text(err));
+    }
+    struct stat st;
+    if (::fstat(fd, &st) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return Status::IOError(path + ": is a directory");
+      }
+      if (S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
+    }
+    raw = std::make_unique<FdSource>(fd, /*owned=*/true, path);
+  }
+  if (size_bytes != nullptr) *size_bytes = size;
+  Result<std::string> head = raw->peek(4);
+  if (!head.ok()) return head.status();
+  const std::string& magic = *head;
+  const std::string name = path == "-" ? "<stdin>" : path;
+  Compression kind = Compression::kNone;
+  if (magic.size() >= 2 && static_cast<uint8_t>(magic[0]) == 0x1f &&
+      static_cast<uint8_t>(magic[1]) == 0x8b) {
+    kind = Compression::kGzip;
+  } else if (magic.size() >= 4 && static_cast<uint8_t>(magic[0]) == 0x28 &&
+             static_cast<uint8_t>(magic[1]) == 0xb5 &&
+             static_cast<uint8_t>(magic[2]) == 0x2f &&
+             static_cast<uint8_t>(magic[3]) == 0xfd) {
+    kind = Compression::kZstd;
+  }
+  if (compression != nullptr) *compression = kind;
+  switch (kind) {
+    case Compression::kGzip:
+      return std::unique_ptr<ByteSource>(
+          std::make_unique<GzipSource>(std::move(raw), name));
+    case Compression::kZstd:
+      return std::unique_ptr<ByteSource>(
+          std::make_unique<ZstdSource>(std::move(raw), name));
+    case Compression::kNone:
+      break;
+  }
+  return std::unique_ptr<ByteSource>(std::move(raw));
+}
+
+std::unique_ptr<ByteSource> string_source(std::string data) {
+  return std::make_unique<StringSource>(std::move(data));
+}
+
+}  // namespace neardup::internal

@@ -1,0 +1,46 @@
+// Byte sources: files, stdin, and gzip/zstd decoders over them.
+
+#ifndef NEARDUP_SRC_READER_BYTE_SOURCE_H_
+#define NEARDUP_SRC_READER_BYTE_SOURCE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "neardup/status.h"
+
+namespace neardup::internal {
+
+// A forward-only stream of bytes. Not thread-safe.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `n` bytes into `dst`; returns 0 only at the end. Returns
+  // Corruption for damaged compressed data (including a truncated stream) and
+  // IOError for a failed read; the source is unusable afterwards.
+  virtual Result<size_t> read(char* dst, size_t n) = 0;
+  // Bytes consumed from the underlying file (compressed bytes).
+  virtual uint64_t raw_bytes_read() const = 0;
+};
+
+enum class Compression { kNone, kGzip, kZstd };
+
+// Opens `path` ("-" = stdin) and wraps it in a decoder chosen from its first
+// bytes (gzip 1f 8b, zstd 28 b5 2f fd). NotFound or IOError name the path.
+// `size_bytes`, if not null, receives the file size (0 for pipes/stdin).
+Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
+                                                uint64_t* size_bytes,
+                                                Compression* compression);
+
+// Passes `inner` through, copying every byte read to the open file `fd`
+// (used to keep stdin for the second pass that writes the output).
+std::unique_ptr<ByteSource> tee_source(std::unique_ptr<ByteSource> inner,
+                                       int fd, std::string fd_path);
+
+// Serves `data` as a source (tests).
+std::unique_ptr<ByteSource> string_source(std::string data);
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_SRC_READER_BYTE_SOURCE_H_
