@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <cstring>
+
 #include "reader/jsonl_reader.h"
 
 namespace neardup::internal {
@@ -61,6 +63,12 @@ void RecordParser::parse(std::string_view line, ParsedRecord* out) {
   const std::string_view body = trim(line);
   if (body.empty() || body.front() != '{' || body.back() != '}') {
     reject(out, RejectReason::kBadJson, "not a JSON object on one line");
+    return;
+  }
+  // simdjson On Demand lets raw control bytes through inside strings; a raw
+  // NUL is never valid JSON and usually means binary garbage.
+  if (std::memchr(line.data(), '\0', line.size()) != nullptr) {
+    reject(out, RejectReason::kBadJson, "raw NUL byte");
     return;
   }
   simdjson::ondemand::document doc;

@@ -83,7 +83,21 @@ class GzipSource final : public ByteSource {
 
   Result<size_t> read(char* dst, size_t n) override {
     if (!init_ok_) return Status::Internal(path_ + ": inflateInit2 failed");
+    if (!pending_error_.ok()) return pending_error_;
     if (done_) return size_t{0};
+    Result<size_t> got = inflate_into(dst, n);
+    if (got.ok()) return got;
+    // Hand out what was decoded before the damage; report it next time.
+    const size_t produced = n - z_.avail_out;
+    if (produced == 0) return got;
+    pending_error_ = got.status();
+    return produced;
+  }
+
+  uint64_t raw_bytes_read() const override { return raw_->raw_bytes_read(); }
+
+ private:
+  Result<size_t> inflate_into(char* dst, size_t n) {
     z_.next_out = reinterpret_cast<Bytef*>(dst);
     z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     while (z_.avail_out > 0) {
@@ -121,12 +135,11 @@ class GzipSource final : public ByteSource {
     return n - z_.avail_out;
   }
 
-  uint64_t raw_bytes_read() const override { return raw_->raw_bytes_read(); }
 
- private:
   std::unique_ptr<ByteSource> raw_;
   std::string path_;
   std::vector<char> in_;
+  Status pending_error_;
   z_stream z_;
   bool init_ok_ = false;
   bool raw_eof_ = false;

@@ -119,17 +119,6 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
   size_t skipped = 0;          // its bytes so far
   bool eof = false;
   while (true) {
-    if (chunk->size_ >= chunk_bytes_ && !chunk->lines.empty() && !skipping) {
-      break;
-    }
-    const size_t want =
-        std::max(kMinRead, chunk_bytes_ - std::min(chunk_bytes_, chunk->size_));
-    Result<size_t> got = fill(chunk, want);
-    if (!got.ok()) return got.status();
-    if (*got == 0) {
-      eof = true;
-      break;
-    }
     char* base = chunk->buffer_.get();
     while (scan < chunk->size_) {
       const void* hit = std::memchr(base + scan, '\n', chunk->size_ - scan);
@@ -138,9 +127,10 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
         break;
       }
       const size_t newline = static_cast<const char*>(hit) - base;
-      if (skipping) {
-        add_line(chunk, 0, skipped + (newline - line_start), LineKind::kTooLong);
-        // Drop the skipped bytes: move what follows the newline down.
+      const size_t length = skipped + (newline - line_start);
+      if (skipping || length > max_line_bytes_) {
+        add_line(chunk, 0, length, LineKind::kTooLong);
+        // Drop the line's bytes: move what follows the newline down.
         std::memmove(base + line_start, base + newline + 1,
                      chunk->size_ - newline - 1);
         chunk->size_ -= newline + 1 - line_start;
@@ -149,7 +139,7 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
         skipped = 0;
         continue;
       }
-      add_line(chunk, line_start, newline - line_start, LineKind::kComplete);
+      add_line(chunk, line_start, length, LineKind::kComplete);
       line_start = newline + 1;
       scan = line_start;
     }
@@ -160,6 +150,17 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
       skipped += partial;
       chunk->size_ = line_start;
       scan = line_start;
+    }
+    if (chunk->size_ >= chunk_bytes_ && !chunk->lines.empty() && !skipping) {
+      break;
+    }
+    const size_t want =
+        std::max(kMinRead, chunk_bytes_ - std::min(chunk_bytes_, chunk->size_));
+    Result<size_t> got = fill(chunk, want);
+    if (!got.ok()) return got.status();
+    if (*got == 0) {
+      eof = true;
+      break;
     }
   }
 

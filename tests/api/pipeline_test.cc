@@ -1,0 +1,292 @@
+// End-to-end tests of run_dedup() through the public headers only.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "neardup/neardup.h"
+#include "test_util.h"
+
+namespace neardup {
+namespace {
+
+struct ClusterLine {
+  std::string id, cluster;
+  bool representative = false;
+  int distance = -1;
+};
+
+std::vector<ClusterLine> read_clusters(const std::string& path) {
+  static const std::regex kLine(
+      R"re(^\{"id": "([^"]*)", "cluster": "([^"]*)", "representative": (true|false), "distance": (\d+)\}$)re");
+  std::vector<ClusterLine> out;
+  for (const std::string& line : testing::read_lines(path)) {
+    std::smatch m;
+    EXPECT_TRUE(std::regex_match(line, m, kLine)) << line;
+    if (m.empty()) continue;
+    out.push_back({m[1], m[2], m[3] == "true", std::stoi(m[4])});
+  }
+  return out;
+}
+
+class RecordingReporter : public Reporter {
+ public:
+  void rejected_line(const RejectedLine& line) override {
+    lines.push_back({std::string(line.input), line.line, line.reason});
+  }
+  struct Entry {
+    std::string input;
+    uint64_t line;
+    RejectReason reason;
+  };
+  std::vector<Entry> lines;
+};
+
+uint64_t rejected(const DedupStats& s, RejectReason r) {
+  return s.rejected_by_reason[static_cast<int>(r)];
+}
+
+void expect_accounting(const DedupStats& s) {
+  EXPECT_EQ(s.lines_read, s.documents + s.lines_rejected);
+  EXPECT_EQ(s.documents, s.clusters + s.duplicates);
+  uint64_t sum = 0;
+  for (uint64_t n : s.rejected_by_reason) sum += n;
+  EXPECT_EQ(sum, s.lines_rejected);
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  Result<DedupStats> run(const std::vector<std::string>& inputs,
+                         DedupOptions options = {}) {
+    outputs_.clusters_path = dir_.file("clusters.jsonl");
+    outputs_.output_path = dir_.file("output.jsonl");
+    outputs_.rejects_path = dir_.file("rejects.jsonl");
+    outputs_.stats_path = dir_.file("stats.json");
+    reporter_.lines.clear();
+    return run_dedup(options, inputs, outputs_, &reporter_);
+  }
+  testing::TempDir dir_;
+  DedupOutputs outputs_;
+  RecordingReporter reporter_;
+};
+
+const char kArticle[] =
+    "Showers continued throughout the week in the Bahia cocoa zone, "
+    "alleviating the drought since early January and improving prospects for "
+    "the coming temporao, although normal humidity levels have not been "
+    "restored, Comissaria Smith said in its weekly review.";
+
+std::string record(const std::string& id, const std::string& text) {
+  return "{\"id\": \"" + id + "\", \"text\": \"" + text + "\"}";
+}
+
+TEST_F(PipelineTest, HostileInputIsAccountedLineByLine) {
+  const std::string path = dir_.file("hostile.jsonl");
+  std::string data = "\xEF\xBB\xBF" + record("a", kArticle) + "\n";  // 1 BOM
+  data += record("b", kArticle) + "\r\n";                              // 2 CRLF
+  data += "\n";                                                        // 3 empty
+  data += "   \t\n";                                                   // 4 blank
+  data += "{\"id\": \"c\", \"text\": \"bad \xC3\x28 utf8\"}\n";        // 5
+  data += "{\"id\": \"d\", \"text\": }\n";                             // 6 bad json
+  data += "{\"id\": \"e\", \"body\": \"no text\"}\n";                  // 7 missing
+  data += "{\"id\": \"f\", \"text\": 12}\n";                           // 8 not string
+  data += std::string("{\"id\": \"g\", \"text\": \"n\0l\"}\n", 27);    // 9 raw NUL
+  data += "{\"id\": \"h\", \"text\": \"" + std::string(5000, 'x') + "\"}\n";  // 10 long
+  data += "{\"text\": \"no id here, uses the line number\"}\n";        // 11
+  data += "{\"id\": \"i\", \"text\": \"escaped \\u0000 nul\"}\n";      // 12
+  data += "{\"id\": \"j\", \"text\": \"cut off";                       // 13 truncated
+  testing::write_file(path, data);
+
+  DedupOptions options;
+  options.max_line_bytes = 1000;
+  Result<DedupStats> stats = run({path}, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  expect_accounting(*stats);
+  EXPECT_EQ(stats->lines_read, 13u);
+  EXPECT_EQ(stats->documents, 4u);  // a, b, line 11, i
+  EXPECT_EQ(rejected(*stats, RejectReason::kEmptyLine), 2u);
+  EXPECT_EQ(rejected(*stats, RejectReason::kInvalidUtf8), 1u);
+  EXPECT_EQ(rejected(*stats, RejectReason::kBadJson), 3u);  // 6, 9, 13
+  EXPECT_EQ(rejected(*stats, RejectReason::kMissingField), 1u);
+  EXPECT_EQ(rejected(*stats, RejectReason::kNotString), 1u);
+  EXPECT_EQ(rejected(*stats, RejectReason::kTooLong), 1u);
+
+  std::vector<uint64_t> reported;
+  for (const auto& e : reporter_.lines) {
+    EXPECT_EQ(e.input, path);
+    reported.push_back(e.line);
+  }
+  EXPECT_EQ(reported, (std::vector<uint64_t>{3, 4, 5, 6, 7, 8, 9, 10, 13}));
+  EXPECT_EQ(testing::read_lines(outputs_.rejects_path).size(), 9u);
+  EXPECT_NE(testing::read_file(outputs_.rejects_path).find("\"reason\": \"too_long\""),
+            std::string::npos);
+
+  const auto clusters = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(clusters.size(), 4u);
+  EXPECT_EQ(clusters[0].id, "a");
+  EXPECT_EQ(clusters[1].id, "b");
+  EXPECT_EQ(clusters[1].cluster, "a");  // CRLF does not change the text
+  EXPECT_FALSE(clusters[1].representative);
+  EXPECT_EQ(clusters[2].id, "10");  // 0-based line number as the id
+  // The output keeps the representatives' lines byte for byte (BOM removed).
+  const auto out = testing::read_lines(outputs_.output_path);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0], record("a", kArticle));
+}
+
+TEST_F(PipelineTest, TruncatedCompressedInputsKeepWhatWasDecoded) {
+  std::string data;
+  for (int i = 0; i < 2000; ++i) {
+    data += record("r" + std::to_string(i), std::string(kArticle) + " item " +
+                                                std::to_string(i * 7919)) + "\n";
+  }
+  for (const std::string name : {"cut.jsonl.gz", "cut.jsonl.zst"}) {
+    std::string packed = name.ends_with(".gz") ? testing::gzip(data)
+                                               : testing::zstd_compress(data);
+    packed.resize(packed.size() * 2 / 3);
+    testing::write_file(dir_.file(name), packed);
+    Result<DedupStats> stats = run({dir_.file(name)});
+    ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+    expect_accounting(*stats);
+    EXPECT_EQ(rejected(*stats, RejectReason::kTruncatedInput), 1u) << name;
+    EXPECT_GT(stats->documents, 100u);
+    EXPECT_LT(stats->documents, 2000u);
+    ASSERT_FALSE(reporter_.lines.empty());
+    EXPECT_EQ(reporter_.lines.back().reason, RejectReason::kTruncatedInput);
+  }
+}
+
+TEST_F(PipelineTest, EmptyInputGivesEmptyOutputs) {
+  testing::write_file(dir_.file("empty.jsonl"), "");
+  Result<DedupStats> stats = run({dir_.file("empty.jsonl")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->lines_read, 0u);
+  EXPECT_EQ(stats->documents, 0u);
+  EXPECT_TRUE(std::filesystem::exists(outputs_.clusters_path));
+  EXPECT_EQ(testing::read_file(outputs_.clusters_path), "");
+  EXPECT_NE(testing::read_file(outputs_.stats_path).find("\"documents\": 0"),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, MissingInputFailsNamingItAndWritesNothing) {
+  Result<DedupStats> stats = run({dir_.file("absent.jsonl")});
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(stats.status().message().find("absent.jsonl"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(outputs_.clusters_path));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.path()),
+                          std::filesystem::directory_iterator()),
+            0);
+}
+
+TEST_F(PipelineTest, UnwritableOutputFailsNamingIt) {
+  testing::write_file(dir_.file("in.jsonl"), record("a", kArticle) + "\n");
+  DedupOutputs outputs;
+  outputs.clusters_path = "/nonexistent-dir/neardup/clusters.jsonl";
+  Result<DedupStats> stats = run_dedup({}, {dir_.file("in.jsonl")}, outputs);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().code(), StatusCode::kIOError);
+  EXPECT_NE(stats.status().message().find("/nonexistent-dir/neardup/clusters.jsonl"),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, BadOptionsAreInvalidArgument) {
+  testing::write_file(dir_.file("in.jsonl"), record("a", kArticle) + "\n");
+  DedupOptions options;
+  options.max_hamming_distance = 9;
+  EXPECT_EQ(run({dir_.file("in.jsonl")}, options).status().code(),
+            StatusCode::kInvalidArgument);
+  options = {};
+  options.text_field = "text";  // not a JSON pointer
+  EXPECT_EQ(run({dir_.file("in.jsonl")}, options).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(run({}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PipelineTest, SameTextDifferentIdsClusterAndEmptyTextsDoNot) {
+  const std::string path = dir_.file("in.jsonl");
+  testing::write_file(path, record("x", kArticle) + "\n" + record("e1", "...") + "\n" +
+                                record("y", kArticle) + "\n" + record("e2", "...") + "\n");
+  Result<DedupStats> stats = run({path});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->empty_documents, 2u);
+  const auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[2].cluster, "x");
+  EXPECT_EQ(c[2].distance, 0);
+  EXPECT_TRUE(c[1].representative);
+  EXPECT_TRUE(c[3].representative);
+  EXPECT_EQ(stats->clusters, 3u);
+}
+
+TEST_F(PipelineTest, MultipleInputsNumberLinesAcrossThem) {
+  testing::write_file(dir_.file("1.jsonl"), "{\"text\": \"alpha beta gamma\"}\n");
+  testing::write_file(dir_.file("2.jsonl.gz"),
+                      testing::gzip("{\"text\": \"delta epsilon zeta\"}\n"));
+  Result<DedupStats> stats = run({dir_.file("1.jsonl"), dir_.file("2.jsonl.gz")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->inputs, 2u);
+  const auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].id, "0");
+  EXPECT_EQ(c[1].id, "1");
+}
+
+TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
+  const std::string reuters = testing::bundled("reuters21578/reuters21578.jsonl.zst");
+  std::string first_clusters, first_output;
+  for (int threads : {1, 2, 4}) {
+    for (size_t chunk : {size_t{4096}, size_t{1} << 16, size_t{1} << 20}) {
+      DedupOptions options;
+      options.threads = threads;
+      options.chunk_bytes = chunk;
+      Result<DedupStats> stats = run({reuters}, options);
+      ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+      expect_accounting(*stats);
+      const std::string clusters = testing::read_file(outputs_.clusters_path);
+      const std::string output = testing::read_file(outputs_.output_path);
+      if (first_clusters.empty()) {
+        first_clusters = clusters;
+        first_output = output;
+        EXPECT_EQ(stats->lines_read, 21578u);
+        EXPECT_GT(stats->duplicates, 300u);
+        continue;
+      }
+      ASSERT_EQ(clusters, first_clusters) << threads << " threads, chunk " << chunk;
+      ASSERT_EQ(output, first_output) << threads << " threads, chunk " << chunk;
+    }
+  }
+}
+
+TEST_F(PipelineTest, SeedRenditionsAreNotCopiesButBoilerplateCopiesAre) {
+  // The four seeds are rewrites of one story, not near-duplicates of each
+  // other; a copy of seed-003 inside another site's header and footer is.
+  const std::string seeds = testing::read_file(testing::bundled("seeds/seeds.jsonl"));
+  const std::string text_start = "\"text\": \"";
+  const size_t last_line = seeds.rfind("{\"id\": \"seed-003\"");
+  ASSERT_NE(last_line, std::string::npos);
+  std::string copy = seeds.substr(last_line);
+  copy = copy.substr(0, copy.find('\n'));
+  const size_t t = copy.find(text_start) + text_start.size();
+  copy.insert(t, "Skip to main content\\nHome | Markets | Tech | Opinion\\n");
+  const size_t end = copy.find("\", \"", t);
+  copy.insert(end, "\\nShare this article. Follow us for more crypto news.");
+  copy.replace(copy.find("seed-003"), 8, "copy-003");
+  const std::string path = dir_.file("seeds.jsonl");
+  testing::write_file(path, seeds + copy + "\n");
+
+  Result<DedupStats> stats = run({path});
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  const auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 5u);
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(c[i].representative) << c[i].id;
+  EXPECT_EQ(c[4].cluster, "seed-003");
+  EXPECT_EQ(stats->clusters, 4u);
+}
+
+}  // namespace
+}  // namespace neardup

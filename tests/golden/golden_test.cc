@@ -1,0 +1,97 @@
+// Golden fingerprints: the persisted format must not drift. On an intended
+// format change, bump core/FORMAT.md's version and regenerate with
+//   NEARDUP_REGEN_GOLDEN=1 ./build/tests/golden_test
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "neardup/fingerprint.h"
+#include "neardup/text.h"
+#include "test_util.h"
+
+namespace neardup {
+namespace {
+
+const std::vector<std::pair<std::string, std::string>>& cases() {
+  static const std::vector<std::pair<std::string, std::string>> kCases = {
+      {"empty", ""},
+      {"one_word", "Reuters"},
+      {"ascii_sentence",
+       "The Bank of England said it provided the money market with 310 mln "
+       "stg assistance in the afternoon session."},
+      {"case_and_punct",
+       "THE BANK OF ENGLAND SAID IT PROVIDED THE MONEY MARKET -- WITH 310 MLN "
+       "STG ASSISTANCE IN THE AFTERNOON SESSION!"},
+      {"unicode_variants",
+       "\u201CCaf\u00E9\u201D\u00A0co\u00ADoperation \uFF11\uFF19\uFF18\uFF17 "
+       "Stra\u00DFe \uFB01nance"},
+      {"cjk", "阿里巴巴禁止员工使用Claude Code编程工具"},
+      {"cyrillic", "Центральный банк России сохранил ключевую ставку"},
+  };
+  return kCases;
+}
+
+std::string golden_path() {
+  return std::string(NEARDUP_SOURCE_DIR) + "/tests/golden/fingerprints.tsv";
+}
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// name \t shingle_words \t simhash64 \t first shingle hash
+std::string compute_table() {
+  std::string out = "# case\tshingle_words\tsimhash64\tfirst_shingle\n";
+  for (const auto& [name, text] : cases()) {
+    for (int k = 1; k <= 5; ++k) {
+      Shingler shingler(TextOptions{k});
+      std::vector<uint64_t> shingles;
+      EXPECT_TRUE(shingler.shingle(text, &shingles).ok());
+      out += name + "\t" + std::to_string(k) + "\t" + hex(simhash64(shingles)) + "\t" +
+             (shingles.empty() ? std::string("-") : hex(shingles[0])) + "\n";
+    }
+  }
+  return out;
+}
+
+TEST(GoldenTest, FingerprintsMatchTheRecordedFormat) {
+  const std::string actual = compute_table();
+  if (std::getenv("NEARDUP_REGEN_GOLDEN") != nullptr) {
+    testing::write_file(golden_path(), actual);
+    GTEST_SKIP() << "regenerated " << golden_path();
+  }
+  const std::string expected = testing::read_file(golden_path());
+  ASSERT_FALSE(expected.empty()) << "missing " << golden_path();
+  std::istringstream want(expected), got(actual);
+  std::string w, g;
+  while (std::getline(want, w)) {
+    ASSERT_TRUE(std::getline(got, g));
+    EXPECT_EQ(g, w) << "format change: bump core/FORMAT.md version, then run "
+                       "NEARDUP_REGEN_GOLDEN=1 ./build/tests/golden_test";
+  }
+  EXPECT_FALSE(std::getline(got, g)) << "extra line: " << g;
+}
+
+TEST(GoldenTest, TokenHashIsXxh3OfTheToken) {
+  // One-word text with k = 1: the shingle hash is XXH3-64 (seed kShingleSeed)
+  // of the token's XXH3-64 (seed kTokenSeed) as 8 little-endian bytes. This
+  // pins the construction, not only its output.
+  Shingler a(TextOptions{1});
+  std::vector<uint64_t> one, two;
+  ASSERT_TRUE(a.shingle("Reuters", &one).ok());
+  ASSERT_TRUE(a.shingle("reuters!!", &two).ok());
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(simhash64(one), one[0]);
+}
+
+}  // namespace
+}  // namespace neardup

@@ -1,0 +1,117 @@
+#include "neardup/text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace neardup {
+namespace {
+
+std::string normalized(std::string_view text) {
+  std::string out;
+  EXPECT_TRUE(normalize_text(text, &out).ok()) << text;
+  return out;
+}
+
+std::vector<std::string> tokens(std::string_view raw) {
+  const std::string text = normalized(raw);
+  std::vector<std::string_view> views;
+  tokenize(text, &views);
+  return std::vector<std::string>(views.begin(), views.end());
+}
+
+using Tokens = std::vector<std::string>;
+
+TEST(NormalizeTest, AsciiIsLowerCased) {
+  EXPECT_EQ(normalized("Hello, WORLD 42!"), "hello, world 42!");
+}
+
+TEST(NormalizeTest, UnicodeIsNfkcCaseFolded) {
+  EXPECT_EQ(normalized("ÉCOLE"), "école");
+  EXPECT_EQ(normalized("Stra\u00DFe"), "strasse");           // ß folds to ss
+  EXPECT_EQ(normalized("\uFF11\uFF12\uFF13"), "123");          // full-width digits
+  EXPECT_EQ(normalized("\uFB01nance"), "finance");             // fi ligature
+  EXPECT_EQ(normalized("E\u0301cole"), normalized("\u00C9cole"));  // composed
+}
+
+TEST(NormalizeTest, IgnorableCodePointsAreRemoved) {
+  EXPECT_EQ(normalized("co\u00ADoperate"), "cooperate");  // soft hyphen
+  EXPECT_EQ(normalized("zero\u200Bwidth"), "zerowidth");  // zero-width space
+}
+
+TEST(NormalizeTest, InvalidUtf8IsCorruption) {
+  std::string out;
+  EXPECT_EQ(normalize_text("bad \xC3\x28 byte", &out).code(),
+            StatusCode::kCorruption);
+  EXPECT_EQ(normalize_text("\xED\xA0\x80", &out).code(),  // surrogate
+            StatusCode::kCorruption);
+}
+
+TEST(TokenizeTest, PunctuationAndSpacesSeparate) {
+  EXPECT_EQ(tokens("  Hello,  world!\tIt's 2.5%  "),
+            (Tokens{"hello", "world", "it", "s", "2", "5"}));
+  EXPECT_EQ(tokens(""), Tokens{});
+  EXPECT_EQ(tokens("!!! ... ---"), Tokens{});
+}
+
+TEST(TokenizeTest, UnicodeSpacesAndQuotesSeparate) {
+  // No-break space, curly quotes and an em dash are separators like ASCII.
+  EXPECT_EQ(tokens("\u201CFed\u201D\u00A0raises\u2014rates"),
+            (Tokens{"fed", "raises", "rates"}));
+  EXPECT_EQ(tokens("Fed\u00A0raises"), tokens("fed raises"));
+}
+
+TEST(TokenizeTest, UnspacedScriptsArePerCharacter) {
+  EXPECT_EQ(tokens("阿里巴巴禁止"), (Tokens{"阿", "里", "巴", "巴", "禁", "止"}));
+  EXPECT_EQ(tokens("Claudeコード"), (Tokens{"claude", "コ", "ー", "ド"}));
+  EXPECT_EQ(tokens("สวัสดี").size(), 6u);  // Thai: one token per code point
+}
+
+TEST(TokenizeTest, OtherScriptsKeepWords) {
+  EXPECT_EQ(tokens("Привет, мир"), (Tokens{"привет", "мир"}));
+  EXPECT_EQ(tokens("naïve café"), (Tokens{"naïve", "café"}));
+}
+
+TEST(ShinglerTest, CountsFollowTheContract) {
+  for (int k = 1; k <= 5; ++k) {
+    Shingler shingler(TextOptions{k});
+    std::vector<uint64_t> out;
+    ASSERT_TRUE(shingler.shingle("a b c d e f g", &out).ok());
+    EXPECT_EQ(out.size(), static_cast<size_t>(7 - k + 1)) << "k=" << k;
+    out.clear();
+    ASSERT_TRUE(shingler.shingle("only two", &out).ok());
+    EXPECT_EQ(out.size(), k <= 2 ? static_cast<size_t>(2 - k + 1) : 1u);
+    out.clear();
+    ASSERT_TRUE(shingler.shingle(" ... ", &out).ok());
+    EXPECT_TRUE(out.empty());
+  }
+}
+
+TEST(ShinglerTest, AppendsAndIsInsensitiveToCaseSpaceAndPunctuation) {
+  Shingler shingler(TextOptions{3});
+  std::vector<uint64_t> a, b;
+  ASSERT_TRUE(shingler.shingle("The Fed raised rates, again.", &a).ok());
+  ASSERT_TRUE(shingler.shingle("the   fed RAISED rates -- again", &b).ok());
+  EXPECT_EQ(a, b);
+  ASSERT_TRUE(shingler.shingle("x y z", &a).ok());
+  EXPECT_EQ(a.size(), b.size() + 1);  // appended, not replaced
+}
+
+TEST(ShinglerTest, ShinglesDependOnOrderWithinAShingle) {
+  Shingler shingler(TextOptions{2});
+  std::vector<uint64_t> a, b;
+  ASSERT_TRUE(shingler.shingle("red car", &a).ok());
+  ASSERT_TRUE(shingler.shingle("car red", &b).ok());
+  EXPECT_NE(a, b);
+}
+
+TEST(ShinglerTest, RejectsInvalidUtf8) {
+  Shingler shingler(TextOptions{});
+  std::vector<uint64_t> out;
+  EXPECT_FALSE(shingler.shingle("ok \xFF not ok", &out).ok());
+  EXPECT_TRUE(out.empty());
+}
+
+}  // namespace
+}  // namespace neardup
