@@ -23,7 +23,8 @@
 #include "reader/jsonl_reader.h"
 
 #ifndef NEARDUP_SOURCE_DIR
-#error "NEARDUP_SOURCE_DIR must name the source tree (set by bench/CMakeLists.txt)"
+#error \
+    "NEARDUP_SOURCE_DIR must name the source tree (set by bench/CMakeLists.txt)"
 #endif
 
 namespace neardup::bench {
@@ -51,7 +52,8 @@ inline std::string read_decompressed(const std::string& path) {
   size_t size = 0;
   while (true) {
     data.resize(size + (size_t{1} << 20));
-    Result<size_t> got = (*source)->read(data.data() + size, data.size() - size);
+    Result<size_t> got =
+        (*source)->read(data.data() + size, data.size() - size);
     if (!got.ok()) die(path + ": " + got.status().to_string());
     if (*got == 0) break;
     size += *got;
@@ -80,24 +82,28 @@ inline std::vector<std::string_view> split_lines(std::string_view data) {
   return lines;
 }
 
-// The "text" field of every Reuters record, in file order.
+// The "text" field of every Reuters record, in file order, read afresh.
+inline std::vector<std::string> read_reuters_texts() {
+  // RecordParser needs kParsePadding readable bytes after each line.
+  std::string padded = read_decompressed(reuters_path());
+  const size_t size = padded.size();
+  padded.append(internal::kParsePadding, ' ');
+  internal::RecordParser parser("/text", "/id");
+  internal::ParsedRecord record;
+  std::vector<std::string> texts;
+  for (std::string_view line :
+       split_lines(std::string_view(padded).substr(0, size))) {
+    parser.parse(line, &record);
+    if (!record.ok) die(reuters_path() + ": bad record: " + record.detail);
+    texts.emplace_back(record.text);
+  }
+  return texts;
+}
+
+// read_reuters_texts(), read once per process and kept.
 inline const std::vector<std::string>& reuters_texts() {
-  static const std::vector<std::string>* const texts = [] {
-    // RecordParser needs kParsePadding readable bytes after each line.
-    std::string padded = reuters_jsonl();
-    const size_t size = padded.size();
-    padded.append(internal::kParsePadding, ' ');
-    internal::RecordParser parser("/text", "/id");
-    internal::ParsedRecord record;
-    auto* out = new std::vector<std::string>;
-    for (std::string_view line :
-         split_lines(std::string_view(padded).substr(0, size))) {
-      parser.parse(line, &record);
-      if (!record.ok) die(reuters_path() + ": bad record: " + record.detail);
-      out->emplace_back(record.text);
-    }
-    return out;
-  }();
+  static const std::vector<std::string>* const texts =
+      new std::vector<std::string>(read_reuters_texts());
   return *texts;
 }
 

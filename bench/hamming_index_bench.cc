@@ -21,7 +21,7 @@ namespace neardup::bench {
 namespace {
 
 struct Fingerprints {
-  std::vector<Fingerprint> values;           // distinct
+  std::vector<Fingerprint> values;               // distinct
   std::vector<std::pair<DocId, DocId>> planted;  // (a < b) within max_distance
 };
 
@@ -44,7 +44,8 @@ Fingerprints make_fingerprints(size_t n, int max_distance) {
     const int flips = 1 + static_cast<int>(rng() % max_distance);
     Fingerprint f = out.values[source];
     uint64_t flipped = 0;
-    while (std::popcount(flipped) < flips) flipped |= uint64_t{1} << (rng() % 64);
+    while (std::popcount(flipped) < flips)
+      flipped |= uint64_t{1} << (rng() % 64);
     f ^= flipped;
     if (seen.insert(f).second) {
       out.planted.emplace_back(source, static_cast<DocId>(out.values.size()));
@@ -75,8 +76,9 @@ bool verify(const HammingTables& tables, const Fingerprints& fps,
   search_all(tables, fps.values, search);
   std::vector<std::pair<DocId, DocId>> found;
   for (const DocPair& p : search->pairs) {
-    if (p.a >= p.b || p.distance != static_cast<uint32_t>(hamming_distance(
-                                        fps.values[p.a], fps.values[p.b])) ||
+    if (p.a >= p.b ||
+        p.distance != static_cast<uint32_t>(
+                          hamming_distance(fps.values[p.a], fps.values[p.b])) ||
         static_cast<int>(p.distance) > tables.max_distance()) {
       *why = "a reported pair is wrong";
       return false;

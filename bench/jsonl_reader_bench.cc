@@ -80,7 +80,8 @@ void BM_JsonlReader(benchmark::State& state) {
       for (const internal::LineSpan& line : chunk.lines) {
         const std::string_view got(chunk.data() + line.offset, line.length);
         if (index >= expected.size() || got != expected[index] ||
-            (line.kind != LineKind::kComplete && line.kind != LineKind::kLast)) {
+            (line.kind != LineKind::kComplete &&
+             line.kind != LineKind::kLast)) {
           state.SkipWithError("JsonlReader returned a wrong line");
           return;
         }

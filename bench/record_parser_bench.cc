@@ -88,7 +88,8 @@ void run(benchmark::State& state, const PaddedLines& lines) {
 
 // {"id": "...", "text": "..."} lines, with the text escaped by the writer's
 // own append_json_string().
-std::vector<std::string> minimal_records(const std::vector<std::string>& texts) {
+std::vector<std::string> minimal_records(
+    const std::vector<std::string>& texts) {
   std::vector<std::string> lines;
   lines.reserve(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -165,7 +166,8 @@ void BM_RecordParser_TextBytes(benchmark::State& state) {
     while (joined.size() >= text_bytes && texts.size() < count) {
       // Cut at a UTF-8 boundary at or before text_bytes.
       size_t cut = text_bytes;
-      while (cut > 0 && (static_cast<unsigned char>(joined[cut]) & 0xC0) == 0x80) {
+      while (cut > 0 &&
+             (static_cast<unsigned char>(joined[cut]) & 0xC0) == 0x80) {
         --cut;
       }
       texts.push_back(joined.substr(0, cut));

@@ -74,7 +74,8 @@ void set_throughput(benchmark::State& state, size_t bytes, size_t items) {
 
 // Items: input bytes (so items/s reads as characters/s for ASCII).
 void BM_NormalizeText(benchmark::State& state, Script script) {
-  const std::string text = make_text(script, static_cast<size_t>(state.range(0)));
+  const std::string text =
+      make_text(script, static_cast<size_t>(state.range(0)));
   std::string normalized;
   if (Status s = normalize_text(text, &normalized); !s.ok()) {
     state.SkipWithError(s.to_string().c_str());
@@ -96,7 +97,8 @@ void BM_NormalizeText(benchmark::State& state, Script script) {
 
 // Items: tokens.
 void BM_Tokenize(benchmark::State& state, Script script) {
-  const std::string text = make_text(script, static_cast<size_t>(state.range(0)));
+  const std::string text =
+      make_text(script, static_cast<size_t>(state.range(0)));
   std::string normalized;
   if (Status s = normalize_text(text, &normalized); !s.ok()) {
     state.SkipWithError(s.to_string().c_str());
@@ -118,7 +120,8 @@ void BM_Tokenize(benchmark::State& state, Script script) {
 
 // The whole text stage (normalize, tokenize, hash); items: shingles.
 void BM_Shingle(benchmark::State& state, Script script) {
-  const std::string text = make_text(script, static_cast<size_t>(state.range(0)));
+  const std::string text =
+      make_text(script, static_cast<size_t>(state.range(0)));
   const TextOptions options;
   Shingler shingler(options);
   std::vector<uint64_t> shingles;

@@ -107,6 +107,11 @@ int main(int argc, char** argv) {
                     "Words per shingle")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
+  dedup->add_option("--min-line-words", options.text.min_line_words,
+                    "Leave lines with fewer words out of the fingerprint "
+                    "(boilerplate); 0 keeps all")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   dedup->add_option("--max-distance", options.max_hamming_distance,
                     "Largest Hamming distance between near-duplicate SimHashes")
       ->capture_default_str()

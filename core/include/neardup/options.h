@@ -23,6 +23,12 @@ struct TextOptions {
   // Tokens per shingle. REQUIRES: 1 <= shingle_words <= 16. Documents with
   // fewer tokens get a single shingle of all their tokens.
   int shingle_words = 2;
+  // Lines (split at '\n') with fewer tokens than this are left out of the
+  // shingles, unless that would leave out more than half of the document's
+  // tokens. Site boilerplate (navigation, share buttons, bylines, copyright
+  // lines) is mostly such short lines. 0 keeps every line.
+  // REQUIRES: 0 <= min_line_words <= 1000.
+  int min_line_words = 0;
 };
 
 struct DedupOptions {

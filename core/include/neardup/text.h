@@ -48,7 +48,8 @@ class Shingler {
 
   // Appends to `out` one 64-bit hash per shingle of `text` (raw UTF-8, not yet
   // normalized): n - k + 1 hashes for n >= k tokens, 1 hash for 0 < n < k
-  // tokens, none for text without tokens. Shingle i hashes the XXH3-64
+  // tokens, none for text without tokens, where n counts the tokens kept
+  // after the min_line_words filter. Shingle i hashes the XXH3-64
   // (seed kTokenSeed) hashes of tokens i..i+k-1, as k little-endian 8-byte
   // words, with XXH3-64 (seed kShingleSeed). Returns Corruption on invalid
   // UTF-8 (nothing appended). O(bytes).
@@ -57,9 +58,12 @@ class Shingler {
   const TextOptions& options() const { return options_; }
 
  private:
+  void filter_short_lines();  // tokens_ from normalized_, per the option
+
   TextOptions options_;
   std::string normalized_;
   std::vector<std::string_view> tokens_;
+  std::vector<std::string_view> line_tokens_;
   std::vector<uint64_t> token_hashes_;
 };
 

@@ -22,6 +22,10 @@ Status validate(const DedupOptions& options) {
     return Status::InvalidArgument("shingle_words must be in [1, 16], got " +
                                    std::to_string(options.text.shingle_words));
   }
+  if (options.text.min_line_words < 0 || options.text.min_line_words > 1000) {
+    return Status::InvalidArgument("min_line_words must be in [0, 1000], got " +
+                                   std::to_string(options.text.min_line_words));
+  }
   if (options.max_hamming_distance < 0 || options.max_hamming_distance > 8) {
     return Status::InvalidArgument(
         "max_hamming_distance must be in [0, 8], got " +

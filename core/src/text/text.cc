@@ -143,10 +143,38 @@ void tokenize(std::string_view text, std::vector<std::string_view>* out) {
   if (in_token) out->emplace_back(text.data() + start, size - start);
 }
 
+void Shingler::filter_short_lines() {
+  const size_t min_words = static_cast<size_t>(options_.min_line_words);
+  std::string_view rest = normalized_;
+  size_t total = 0;
+  size_t kept = 0;
+  while (true) {
+    const size_t newline = rest.find('\n');
+    const std::string_view line = rest.substr(0, newline);
+    const size_t before = line_tokens_.size();
+    tokenize(line, &line_tokens_);
+    const size_t count = line_tokens_.size() - before;
+    total += count;
+    if (count >= min_words) {
+      tokens_.insert(tokens_.end(), line_tokens_.begin() + before, line_tokens_.end());
+      kept += count;
+    }
+    if (newline == std::string_view::npos) break;
+    rest.remove_prefix(newline + 1);
+  }
+  // A document of mostly short lines (a table, a list, a poem) keeps them all.
+  if (2 * kept < total) tokens_.assign(line_tokens_.begin(), line_tokens_.end());
+  line_tokens_.clear();
+}
+
 Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
   NEARDUP_RETURN_IF_ERROR(normalize_text(text, &normalized_));
   tokens_.clear();
-  tokenize(normalized_, &tokens_);
+  if (options_.min_line_words <= 0) {
+    tokenize(normalized_, &tokens_);
+  } else {
+    filter_short_lines();
+  }
   if (tokens_.empty()) return Status::OK();
 
   token_hashes_.resize(tokens_.size());

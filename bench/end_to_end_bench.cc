@@ -1,0 +1,474 @@
+// End to end: neardup::run_dedup() on a generated news dump, against the
+// floor of simdjson extracting the "text" field of every line of the same
+// file.
+//
+// The dump is made once per process, in a temporary directory, from the
+// bundled Reuters-21578 corpus: NEARDUP_BENCH_DOCS articles (default 50000)
+// of about 4 KB, each two runs of consecutive Reuters texts from random
+// starts; about 20% of the articles are syndicated copies of an earlier one,
+// with their own header and footer lines and a few words edited. Lines are
+// {"id": "...", "text": "..."}. Everything is drawn from one std::mt19937_64
+// with a fixed seed, so a given size always gives the same file.
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench_common.h"
+#include "neardup/pipeline.h"
+#include "write/byte_sink.h"
+
+namespace neardup::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uint64_t kSeed = 0x6e6577731987;  // "news" 1987
+constexpr uint64_t kDefaultDocs = 50000;
+constexpr size_t kArticleBytes = 4096;
+constexpr int kRunsPerArticle = 2;
+constexpr double kCopyFraction = 0.2;
+
+// ---- The dump ----
+
+struct Dump {
+  std::string path;
+  uint64_t docs = 0;
+  uint64_t copies = 0;
+  uint64_t bytes = 0;
+};
+
+// An original article is determined by where its runs of texts start.
+struct Original {
+  uint32_t starts[kRunsPerArticle];
+};
+
+constexpr std::string_view kCities[] = {"LONDON",    "NEW YORK", "TOKYO",
+                                        "FRANKFURT", "SYDNEY",   "TORONTO",
+                                        "SINGAPORE", "CHICAGO"};
+constexpr std::string_view kOutlets[] = {
+    "Harbor Times",     "Metro Business Wire", "Evening Courier",
+    "Valley Post",      "Commerce Journal",    "Northern Ledger",
+    "Coastal Dispatch", "Market Daily"};
+constexpr std::string_view kNames[] = {
+    "Ana Ruiz",    "Tom Becker", "Li Wei",     "Sara Novak",
+    "Omar Haddad", "Kim Jensen", "Priya Nair", "Jon Olsen"};
+constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr",
+                                        "May", "Jun", "Jul", "Aug",
+                                        "Sep", "Oct", "Nov", "Dec"};
+// Words swapped in by the edits of a copy.
+constexpr std::string_view kEditWords[] = {
+    "reportedly", "sharply", "officials", "analysts", "percent",
+    "billion",    "quarter", "markets",   "said",     "expected",
+    "lower",      "higher",  "company",   "shares",   "government"};
+
+template <typename T, size_t N>
+std::string_view pick(std::mt19937_64& rng, const T (&items)[N]) {
+  return items[rng() % N];
+}
+
+// Joins runs of consecutive texts, kArticleBytes / kRunsPerArticle bytes
+// each, then cuts at the last space or newline before kArticleBytes.
+std::string article_body(const std::vector<std::string>& texts,
+                         const Original& original) {
+  std::string body;
+  for (int run = 0; run < kRunsPerArticle; ++run) {
+    const size_t run_end = kArticleBytes * (run + 1) / kRunsPerArticle;
+    for (size_t i = original.starts[run]; body.size() < run_end;
+         i = (i + 1) % texts.size()) {
+      if (texts[i].empty()) continue;
+      if (!body.empty()) body.push_back('\n');
+      body += texts[i];
+    }
+  }
+  if (body.size() > kArticleBytes) {
+    size_t cut = body.find_last_of(" \n", kArticleBytes);
+    if (cut == std::string::npos || cut == 0) {
+      cut = kArticleBytes;
+      while ((static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+    }
+    body.resize(cut);
+  }
+  return body;
+}
+
+// Replaces, deletes or inserts a word, `edits` times.
+void edit_words(std::mt19937_64& rng, int edits, std::string* body) {
+  for (int e = 0; e < edits && !body->empty(); ++e) {
+    size_t begin = rng() % body->size();
+    while (begin > 0 && (*body)[begin - 1] != ' ' &&
+           (*body)[begin - 1] != '\n') {
+      --begin;
+    }
+    size_t end = body->find_first_of(" \n", begin);
+    if (end == std::string::npos) end = body->size();
+    const std::string_view word = pick(rng, kEditWords);
+    switch (rng() % 3) {
+      case 0:
+        body->replace(begin, end - begin, word);
+        break;
+      case 1:
+        body->erase(begin, std::min(end + 1, body->size()) - begin);
+        break;
+      default:
+        body->insert(begin, std::string(word) + " ");
+        break;
+    }
+  }
+}
+
+// A syndicated copy: a byline and dateline, the edited body, a credit line.
+std::string syndicated_copy(std::mt19937_64& rng, const std::string& body) {
+  const std::string_view outlet = pick(rng, kOutlets);
+  std::string text;
+  switch (rng() % 3) {
+    case 0:
+      text += "By " + std::string(pick(rng, kNames)) + ", " +
+              std::string(outlet) + " staff\n";
+      break;
+    case 1:
+      text += std::string(outlet) + " | " + std::string(pick(rng, kMonths)) +
+              " " + std::to_string(1 + rng() % 28) + ", 1987\n";
+      break;
+    default:
+      text += "Wire story via " + std::string(outlet) + "\n";
+      break;
+  }
+  text += std::string(pick(rng, kCities)) + " (" + std::string(outlet) + ") - ";
+  std::string edited = body;
+  edit_words(rng, 1 + static_cast<int>(rng() % 4), &edited);
+  text += edited;
+  switch (rng() % 3) {
+    case 0:
+      text += "\n(Reporting by " + std::string(pick(rng, kNames)) +
+              "; editing by " + std::string(pick(rng, kNames)) + ")";
+      break;
+    case 1:
+      text += "\n\u00A9 1987 " + std::string(outlet) +
+              ". All rights reserved. Republished under licence.";
+      break;
+    default:
+      text += "\nSubscribe to the " + std::string(outlet) +
+              " markets newsletter for more stories like this.";
+      break;
+  }
+  return text;
+}
+
+Dump generate_dump(const std::string& path, uint64_t docs) {
+  // Not cached: the corpus is freed before anything is measured.
+  const std::vector<std::string> texts = read_reuters_texts();
+  std::mt19937_64 rng(kSeed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<Original> originals;
+
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (out == nullptr) die("cannot create " + path);
+  Dump dump;
+  dump.path = path;
+  dump.docs = docs;
+  std::string line;
+  char id[32];
+  for (uint64_t doc = 0; doc < docs; ++doc) {
+    std::string text;
+    if (!originals.empty() && unit(rng) < kCopyFraction) {
+      const Original& source = originals[rng() % originals.size()];
+      text = syndicated_copy(rng, article_body(texts, source));
+      ++dump.copies;
+    } else {
+      Original original;
+      for (uint32_t& start : original.starts) {
+        start = static_cast<uint32_t>(rng() % texts.size());
+      }
+      originals.push_back(original);
+      text = article_body(texts, original);
+    }
+    std::snprintf(id, sizeof(id), "doc-%08llu",
+                  static_cast<unsigned long long>(doc));
+    line = "{\"id\":";
+    internal::append_json_string(id, &line);
+    line += ",\"text\":";
+    internal::append_json_string(text, &line);
+    line += "}\n";
+    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) {
+      die("cannot write " + path);
+    }
+    dump.bytes += line.size();
+  }
+  if (std::fclose(out) != 0) die("cannot write " + path);
+  return dump;
+}
+
+// ---- Parse only ----
+
+struct ParseCount {
+  uint64_t docs = 0;
+  uint64_t text_bytes = 0;
+};
+
+// Reads `path` in 4 MiB blocks and gets the "text" string of each line with
+// simdjson On Demand, one iterate() per line; nothing else.
+ParseCount parse_only(const std::string& path,
+                      simdjson::ondemand::parser* parser) {
+  constexpr size_t kBlock = size_t{4} << 20;
+  size_t capacity = kBlock;
+  auto buffer = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) die("cannot open " + path);
+  ParseCount count;
+  auto parse_line = [&](size_t begin, size_t end) {
+    simdjson::ondemand::document doc;
+    std::string_view text;
+    // Every line has SIMDJSON_PADDING readable bytes after it: the rest of
+    // the buffer, then the padding.
+    const size_t readable = capacity + simdjson::SIMDJSON_PADDING - begin;
+    if (parser->iterate(buffer.get() + begin, end - begin, readable).get(doc) ||
+        doc.find_field_unordered("text").get_string().get(text)) {
+      die(path + ": line " + std::to_string(count.docs + 1) +
+          " has no string \"text\"");
+    }
+    ++count.docs;
+    count.text_bytes += text.size();
+  };
+  size_t have = 0;
+  while (true) {
+    if (have == capacity) {  // a line longer than the buffer
+      auto grown =
+          std::make_unique<char[]>(2 * capacity + simdjson::SIMDJSON_PADDING);
+      std::memcpy(grown.get(), buffer.get(), have);
+      buffer = std::move(grown);
+      capacity *= 2;
+    }
+    const ssize_t got = ::read(fd, buffer.get() + have, capacity - have);
+    if (got < 0) die("cannot read " + path);
+    const size_t end = have + static_cast<size_t>(got);
+    size_t begin = 0;
+    while (const void* newline =
+               std::memchr(buffer.get() + begin, '\n', end - begin)) {
+      const size_t line_end = static_cast<const char*>(newline) - buffer.get();
+      parse_line(begin, line_end);
+      begin = line_end + 1;
+    }
+    if (got == 0) {
+      if (begin < end) parse_line(begin, end);
+      break;
+    }
+    std::memmove(buffer.get(), buffer.get() + begin, end - begin);
+    have = end - begin;
+  }
+  ::close(fd);
+  return count;
+}
+
+// ---- Benchmarks ----
+
+const Dump* g_dump = nullptr;
+const TempDir* g_dir = nullptr;
+double g_parse_docs_per_second = 0;  // timed once in main(), before any run
+
+// One run of a benchmark, for the summary printed after all of them.
+struct Sample {
+  int64_t iterations = 0;
+  double seconds = 0;  // wall clock, all iterations
+  uint64_t peak_rss = 0;
+};
+std::map<std::string, std::vector<Sample>>* g_samples = nullptr;
+
+void add_rate_counters(benchmark::State& state, const std::string& label,
+                       double seconds, uint64_t peak_rss) {
+  const auto docs = static_cast<double>(g_dump->docs);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(g_dump->docs));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(g_dump->bytes));
+  // Rates are per second of the benchmark's time (real time here).
+  state.counters["docs_per_min"] = benchmark::Counter(
+      docs * 60, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_rss_MB"] = static_cast<double>(peak_rss) / 1e6;
+  if (g_parse_docs_per_second > 0 && seconds > 0) {
+    state.counters["ratio_to_parse"] = docs *
+                                       static_cast<double>(state.iterations()) /
+                                       seconds / g_parse_docs_per_second;
+  }
+  (*g_samples)[label].push_back({state.iterations(), seconds, peak_rss});
+}
+
+void BM_ParseOnly(benchmark::State& state) {
+  simdjson::ondemand::parser parser;
+  reset_peak_rss();
+  ParseCount count;
+  const Clock::time_point start = Clock::now();
+  for (auto _ : state) {
+    count = parse_only(g_dump->path, &parser);
+    benchmark::DoNotOptimize(count);
+  }
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  if (count.docs != g_dump->docs) {
+    state.SkipWithError("parse-only found a different number of documents");
+    return;
+  }
+  add_rate_counters(state, "parse_only", seconds, peak_rss_bytes());
+}
+BENCHMARK(BM_ParseOnly)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Arg: worker threads.
+void BM_Dedup(benchmark::State& state) {
+  DedupOptions options;
+  options.threads = static_cast<int>(state.range(0));
+  DedupOutputs outputs;
+  outputs.clusters_path = g_dir->file("clusters.jsonl");
+  reset_peak_rss();
+  DedupStats stats;
+  const Clock::time_point start = Clock::now();
+  for (auto _ : state) {
+    Result<DedupStats> run = run_dedup(options, {g_dump->path}, outputs);
+    if (!run.ok()) {
+      state.SkipWithError(run.status().to_string().c_str());
+      return;
+    }
+    stats = *run;
+  }
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  // Verify the last run: every line became a document.
+  if (stats.documents != g_dump->docs || stats.lines_rejected != 0) {
+    state.SkipWithError("run_dedup did not read every line as a document");
+    return;
+  }
+  add_rate_counters(state, "dedup/threads:" + std::to_string(state.range(0)),
+                    seconds, peak_rss_bytes());
+  const auto docs = static_cast<double>(stats.documents);
+  state.counters["duplicates_pct"] =
+      100.0 * static_cast<double>(stats.duplicates) / docs;
+  state.counters["copies_pct"] =
+      100.0 * static_cast<double>(g_dump->copies) / docs;
+  state.counters["read_fp_s"] = stats.read_fingerprint_seconds;
+  state.counters["index_s"] = stats.index_seconds;
+  state.counters["write_s"] = stats.write_seconds;
+}
+BENCHMARK(BM_Dedup)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(
+    benchmark::kMillisecond);
+
+uint64_t docs_from_env() {
+  const char* value = std::getenv("NEARDUP_BENCH_DOCS");
+  if (value == nullptr || *value == '\0') return kDefaultDocs;
+  char* end = nullptr;
+  const unsigned long long docs = std::strtoull(value, &end, 10);
+  if (*end != '\0' || docs == 0) {
+    die(std::string("NEARDUP_BENCH_DOCS must be a positive integer, got ") +
+        value);
+  }
+  return docs;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t mid = values.size() / 2;
+  return values.size() % 2 == 1 ? values[mid]
+                                : (values[mid - 1] + values[mid]) / 2;
+}
+
+// Medians over the final runs of each benchmark (those with the most
+// iterations; the others were Google Benchmark finding the iteration count).
+void print_summary() {
+  if (g_samples->empty()) return;
+  std::printf("\nSummary: %llu docs, %.1f MB (medians of %s)\n",
+              static_cast<unsigned long long>(g_dump->docs),
+              static_cast<double>(g_dump->bytes) / 1e6, "final runs");
+  std::printf("%-18s %14s %10s %12s %8s %5s\n", "", "docs/min", "MB/s",
+              "peak RSS MB", "ratio", "runs");
+  double parse_rate = 0;
+  if (auto it = g_samples->find("parse_only"); it != g_samples->end()) {
+    std::vector<double> rates;
+    int64_t most = 0;
+    for (const Sample& s : it->second) most = std::max(most, s.iterations);
+    for (const Sample& s : it->second) {
+      if (s.iterations == most) rates.push_back(most / s.seconds);
+    }
+    parse_rate = median(rates) * static_cast<double>(g_dump->docs);
+  }
+  for (const auto& [label, samples] : *g_samples) {
+    int64_t most = 0;
+    for (const Sample& s : samples) most = std::max(most, s.iterations);
+    std::vector<double> rates, rss;
+    for (const Sample& s : samples) {
+      if (s.iterations != most) continue;
+      rates.push_back(static_cast<double>(most) / s.seconds *
+                      static_cast<double>(g_dump->docs));
+      rss.push_back(static_cast<double>(s.peak_rss) / 1e6);
+    }
+    const double rate = median(rates);
+    std::printf(
+        "%-18s %14.0f %10.1f %12.1f %8.3f %5zu\n", label.c_str(), rate * 60,
+        rate / static_cast<double>(g_dump->docs) *
+            static_cast<double>(g_dump->bytes) / 1e6,
+        median(rss), parse_rate > 0 ? rate / parse_rate : 0.0, rates.size());
+  }
+  std::printf("ratio = docs/s of the row / docs/s of parse_only\n");
+}
+
+}  // namespace
+}  // namespace neardup::bench
+
+int main(int argc, char** argv) {
+  using namespace neardup::bench;  // NOLINT(google-build-using-namespace)
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  const uint64_t docs = docs_from_env();
+  TempDir dir;
+  const Clock::time_point start = Clock::now();
+  const Dump dump = generate_dump(dir.file("dump.jsonl"), docs);
+  std::fprintf(stderr,
+               "dump: %llu docs (%llu syndicated copies), %.1f MB, made in "
+               "%.1f s: %s\n",
+               static_cast<unsigned long long>(dump.docs),
+               static_cast<unsigned long long>(dump.copies),
+               static_cast<double>(dump.bytes) / 1e6,
+               std::chrono::duration<double>(Clock::now() - start).count(),
+               dump.path.c_str());
+  // Give the generator's freed heap back, so that it is not counted in the
+  // resident set of what follows.
+  malloc_trim(0);
+  g_dump = &dump;
+  g_dir = &dir;
+  std::map<std::string, std::vector<Sample>> samples;
+  g_samples = &samples;
+
+  // The parse-only baseline for ratio_to_parse: a warm-up pass (page cache,
+  // allocations), then one timed pass.
+  {
+    simdjson::ondemand::parser parser;
+    parse_only(dump.path, &parser);
+    const Clock::time_point parse_start = Clock::now();
+    const ParseCount count = parse_only(dump.path, &parser);
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - parse_start).count();
+    if (count.docs != dump.docs) die("parse-only lost documents");
+    g_parse_docs_per_second = static_cast<double>(count.docs) / seconds;
+    std::fprintf(stderr, "parse-only baseline: %.0f docs/min, %.1f MB/s\n",
+                 g_parse_docs_per_second * 60,
+                 static_cast<double>(dump.bytes) / 1e6 / seconds);
+  }
+
+  benchmark::RunSpecifiedBenchmarks();
+  print_summary();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs neardup's build and test dependencies from Debian 12 packages.
+# Run as root. Nothing else is downloaded.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  g++ cmake make pkg-config zstd \
+  libtbb-dev libsimdjson-dev libxxhash-dev libzstd-dev zlib1g-dev \
+  libutf8proc-dev libcli11-dev libgtest-dev libbenchmark-dev >/dev/null
