@@ -20,14 +20,17 @@ class TempDir {
  public:
   TempDir() {
     std::string pattern =
-        (std::filesystem::temp_directory_path() / "neardup-test.XXXXXX").string();
+        (std::filesystem::temp_directory_path() / "neardup-test.XXXXXX")
+            .string();
     path_ = ::mkdtemp(pattern.data());
   }
   ~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string file(const std::string& name) const {
+    return (path_ / name).string();
+  }
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -63,7 +66,8 @@ inline std::string bundled(const std::string& relative) {
 inline std::string shared_datasets() {
   if (const char* env = std::getenv("NEARDUP_SHARED_DATASETS")) return env;
   const std::filesystem::path guess =
-      std::filesystem::path(NEARDUP_SOURCE_DIR).parent_path() / "shared" / "datasets";
+      std::filesystem::path(NEARDUP_SOURCE_DIR).parent_path() / "shared" /
+      "datasets";
   return std::filesystem::exists(guess) ? guess.string() : std::string();
 }
 
@@ -83,7 +87,8 @@ inline std::string gzip(const std::string& data) {
 
 inline std::string zstd_compress(const std::string& data) {
   std::string out(ZSTD_compressBound(data.size()), '\0');
-  out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
+  out.resize(
+      ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
   return out;
 }
 

@@ -42,9 +42,10 @@ void draw_progress(const neardup::Progress& p) {
     const int filled = static_cast<int>(frac * width);
     std::string bar(filled, '#');
     bar.append(width - filled, ' ');
-    std::snprintf(line, sizeof(line), "\r[%s] %3.0f%%  %.1f/%.1f MB  %s docs/min ",
-                  bar.c_str(), frac * 100, p.bytes_read / 1e6,
-                  p.bytes_total / 1e6, human_count(rate).c_str());
+    std::snprintf(line, sizeof(line),
+                  "\r[%s] %3.0f%%  %.1f/%.1f MB  %s docs/min ", bar.c_str(),
+                  frac * 100, p.bytes_read / 1e6, p.bytes_total / 1e6,
+                  human_count(rate).c_str());
   } else {
     std::snprintf(line, sizeof(line), "\r%.1f MB  %s docs  %s docs/min ",
                   p.bytes_read / 1e6, human_count(p.documents).c_str(),
@@ -83,10 +84,12 @@ int main(int argc, char** argv) {
   bool quiet = false;
 
   CLI::App* dedup = app.add_subcommand(
-      "dedup", "Cluster near-duplicate documents and write a deduplicated dump");
-  dedup->add_option("INPUT", inputs,
-                    "JSONL inputs: .jsonl, .jsonl.gz, .jsonl.zst (detected from "
-                    "the content), or - for stdin")
+      "dedup",
+      "Cluster near-duplicate documents and write a deduplicated dump");
+  dedup
+      ->add_option("INPUT", inputs,
+                   "JSONL inputs: .jsonl, .jsonl.gz, .jsonl.zst (detected from "
+                   "the content), or - for stdin")
       ->required();
   dedup->add_option("--clusters", outputs.clusters_path,
                     "Write one JSON line per document: id, cluster, "
@@ -96,34 +99,44 @@ int main(int argc, char** argv) {
                     ".gz/.zst compress)");
   dedup->add_option("--rejects", outputs.rejects_path,
                     "Write one JSON line per rejected input line");
-  dedup->add_option("--stats", outputs.stats_path, "Write a JSON summary of the run");
-  dedup->add_option("--text-field", options.text_field,
-                    "JSON pointer to the text field")
+  dedup->add_option("--stats", outputs.stats_path,
+                    "Write a JSON summary of the run");
+  dedup
+      ->add_option("--text-field", options.text_field,
+                   "JSON pointer to the text field")
       ->capture_default_str();
-  dedup->add_option("--id-field", options.id_field,
-                    "JSON pointer to the id field (absent: the 0-based line number)")
+  dedup
+      ->add_option(
+          "--id-field", options.id_field,
+          "JSON pointer to the id field (absent: the 0-based line number)")
       ->capture_default_str();
-  dedup->add_option("--shingle-words", options.text.shingle_words,
-                    "Words per shingle")
+  dedup
+      ->add_option("--shingle-words", options.text.shingle_words,
+                   "Words per shingle")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
-  dedup->add_option("--min-line-words", options.text.min_line_words,
-                    "Leave lines with fewer words out of the fingerprint "
-                    "(boilerplate); 0 keeps all")
+  dedup
+      ->add_option("--min-line-words", options.text.min_line_words,
+                   "Leave lines with fewer words out of the fingerprint "
+                   "(boilerplate); 0 keeps all")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  dedup->add_option("--max-distance", options.max_hamming_distance,
-                    "Largest Hamming distance between near-duplicate SimHashes")
+  dedup
+      ->add_option("--max-distance", options.max_hamming_distance,
+                   "Largest Hamming distance between near-duplicate SimHashes")
       ->capture_default_str()
       ->check(CLI::Range(0, 8));
-  dedup->add_option("--max-line-bytes", options.max_line_bytes,
-                    "Reject longer lines (reason too_long)")
+  dedup
+      ->add_option("--max-line-bytes", options.max_line_bytes,
+                   "Reject longer lines (reason too_long)")
       ->capture_default_str();
-  dedup->add_option("--chunk-bytes", options.chunk_bytes,
-                    "Bytes per work chunk (speed only)")
+  dedup
+      ->add_option("--chunk-bytes", options.chunk_bytes,
+                   "Bytes per work chunk (speed only)")
       ->capture_default_str();
-  dedup->add_option("--threads", options.threads,
-                    "Worker threads (0 = all cores)")
+  dedup
+      ->add_option("--threads", options.threads,
+                   "Worker threads (0 = all cores)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
   dedup->add_flag("--quiet,-q", quiet, "No progress bar and no summary");

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -83,7 +84,6 @@ bool chance(std::mt19937_64& rng, double p) {
 
 struct Doc {
   std::string id;
-  std::string title;
   std::string text;
   int input = 0;
   int words = 0;  // tokens after normalization (text.h)
@@ -178,7 +178,6 @@ void parse_jsonl(const std::string& data, int input, std::vector<Doc>* docs,
         while (!d.id.empty() && d.id.back() == ' ') d.id.pop_back();
       }
     }
-    if (!doc["title"].get_string().get(sv)) d.title = sv;
     if (doc["text"].get_string().get(sv)) {
       ++*bad;
       continue;
@@ -224,14 +223,18 @@ struct Fingerprints {
   std::array<Fingerprint, kNumK> by_k{};
 };
 
-// One Shingler per k, reused across documents by one thread.
+// One Shingler per k, reused across documents by one thread. The
+// fingerprints use `min_line_words`; the ground-truth sets never do, so that
+// the definition of a near-duplicate does not move with the option.
 class Featurizer {
  public:
-  Featurizer() {
+  explicit Featurizer(int min_line_words)
+      : jaccard_(neardup::TextOptions{.shingle_words = kJaccardShingle,
+                                       .min_line_words = 0}) {
     for (int k = kMinK; k <= kMaxK; ++k) {
-      shinglers_.emplace_back(neardup::TextOptions{.shingle_words = k});
+      shinglers_.emplace_back(neardup::TextOptions{
+          .shingle_words = k, .min_line_words = min_line_words});
     }
-    jaccard_ = &shinglers_[kJaccardShingle - kMinK];
   }
 
   Fingerprints fingerprints(std::string_view text) {
@@ -249,7 +252,7 @@ class Featurizer {
   // sets. These are the library's own normalized tokens (lower-cased), hashed.
   std::vector<uint64_t> shingle_set(std::string_view text) {
     std::vector<uint64_t> set;
-    (void)jaccard_->shingle(text, &set);
+    (void)jaccard_.shingle(text, &set);
     std::sort(set.begin(), set.end());
     set.erase(std::unique(set.begin(), set.end()), set.end());
     return set;
@@ -257,7 +260,7 @@ class Featurizer {
 
  private:
   std::vector<neardup::Shingler> shinglers_;
-  neardup::Shingler* jaccard_ = nullptr;
+  neardup::Shingler jaccard_;
   std::vector<uint64_t> shingles_;
 };
 
@@ -374,8 +377,9 @@ std::vector<size_t> pick_distinct(std::mt19937_64& rng, size_t n,
                                   size_t count) {
   std::vector<size_t> all(n);
   for (size_t i = 0; i < n; ++i) all[i] = i;
-  for (size_t i = 0; i < count; ++i)
+  for (size_t i = 0; i < count; ++i) {
     std::swap(all[i], all[i + pick(rng, n - i)]);
+  }
   all.resize(count);
   return all;
 }
@@ -427,12 +431,13 @@ std::string replace_all(std::string s, std::string_view from,
 }
 
 // What a second site or a later revision does to a story: 2% of the words
-// replaced, deleted or followed by an inserted word (at least one edit), and
-// cosmetic changes that normalization should absorb: case, whitespace,
-// curly quotes, no-break spaces, soft hyphens, en dashes.
+// replaced, deleted or followed by an inserted word (at least one edit; none
+// without `word_edits`), and cosmetic changes that normalization should
+// absorb: case, whitespace, curly quotes, no-break spaces, soft hyphens, en
+// dashes.
 std::string make_edited(std::string_view text,
                         const std::vector<std::string>& vocabulary,
-                        std::mt19937_64& rng) {
+                        bool word_edits, std::mt19937_64& rng) {
   std::vector<std::vector<std::string>> lines;
   size_t n = 0;
   for (size_t p = 0; p <= text.size();) {
@@ -444,11 +449,13 @@ std::string make_edited(std::string_view text,
   }
   // Word-level edits at distinct positions.
   const size_t edits =
-      std::max<size_t>(1, static_cast<size_t>(std::lround(kEditRate * n)));
-  std::vector<size_t> positions = pick_distinct(rng, n, std::min(edits, n));
-  std::sort(positions.begin(), positions.end());
+      word_edits
+          ? std::max<size_t>(1, static_cast<size_t>(std::lround(kEditRate * n)))
+          : 0;
   std::vector<int> op(n, -1);
-  for (size_t p : positions) op[p] = static_cast<int>(pick(rng, 3));
+  for (size_t p : pick_distinct(rng, n, std::min(edits, n))) {
+    op[p] = static_cast<int>(pick(rng, 3));
+  }
   size_t w = 0;
   for (auto& line : lines) {
     std::vector<std::string> out;
@@ -472,16 +479,19 @@ std::string make_edited(std::string_view text,
   // Cosmetic changes, then reassembly with varied whitespace.
   std::string result;
   for (size_t l = 0; l < lines.size(); ++l) {
-    if (l > 0)
+    if (l > 0) {
       result += chance(rng, 0.3) ? "\n\n" : (chance(rng, 0.3) ? " \n" : "\n");
+    }
     for (size_t i = 0; i < lines[l].size(); ++i) {
       std::string word = lines[l][i];
       if (chance(rng, 0.02)) {
-        for (char& c : word)
+        for (char& c : word) {
           c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
       } else if (chance(rng, 0.02)) {
-        for (char& c : word)
+        for (char& c : word) {
           c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
       }
       if (word.size() >= 6 && chance(rng, 0.01)) {
         word.insert(word.size() / 2, "\xc2\xad");  // soft hyphen
@@ -517,9 +527,10 @@ std::string make_edited(std::string_view text,
 // ---------------------------------------------------------------------------
 // Measurements.
 
-constexpr int kNumKinds = 3;
+// The last kind is a control: normalization should make its distance 0.
+constexpr int kNumKinds = 4;
 constexpr std::array<const char*, kNumKinds> kKindNames = {
-    "boilerplate", "edits", "boilerplate+edits"};
+    "boilerplate", "edits", "boilerplate+edits", "cosmetic only (control)"};
 constexpr int kNumBuckets = 3;
 constexpr std::array<const char*, kNumBuckets> kBucketNames = {
     "< 150 words", "150-400 words", "> 400 words"};
@@ -548,6 +559,10 @@ struct RecallTable {
   std::array<std::array<uint64_t, kNumBuckets>, kNumKinds> below_half{};
 };
 
+constexpr int kNumBands = 4;
+constexpr std::array<const char*, kNumBands> kBandNames = {
+    "1 (same 5-grams)", "0.9-1", "0.7-0.9", "0.5-0.7"};
+
 struct ClosePair {
   uint32_t a = 0;
   uint32_t b = 0;
@@ -565,6 +580,10 @@ struct NegativeResult {
   PairCounts false_merges{};
   PairCounts true_merges{};
   uint64_t near_dups[2] = {0, 0};  // pairs with Jaccard >= 0.5
+  // Those pairs by Jaccard band: [k][band][distance, kMaxD + 1 = more].
+  std::array<std::array<std::array<uint64_t, kMaxD + 2>, kNumBands>, kNumK>
+      band_hist{};
+  std::array<uint64_t, kNumBands> band_pairs{};
   std::vector<std::pair<ClosePair, double>> examples;  // false merges
 };
 
@@ -659,10 +678,16 @@ std::string basename(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-void print_distance_header(std::ostream& out, const char* first) {
+// `first` names the leading columns, separated by " | ".
+void print_distance_header(std::ostream& out, std::string_view first) {
   out << "| " << first << " |";
   for (int d = 0; d <= kMaxD; ++d) out << " d<=" << d << " |";
-  out << "\n|---|";
+  out << "\n|";
+  for (size_t i = 0;
+       i <= static_cast<size_t>(std::count(first.begin(), first.end(), '|'));
+       ++i) {
+    out << "---|";
+  }
   for (int d = 0; d <= kMaxD; ++d) out << "---:|";
   out << "\n";
 }
@@ -678,6 +703,8 @@ int main(int argc, char** argv) {
   size_t sample = 3000;
   uint64_t seed = 20260301;
   int threads = 0;
+  size_t show = 0;
+  int min_line_words = neardup::TextOptions{}.min_line_words;
   app.add_option("INPUT", inputs,
                  "JSONL with \"id\" and \"text\" (.zst is decompressed; - = "
                  "stdin)")
@@ -690,6 +717,14 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "Threads (0 = all cores); speed only")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
+  app.add_option("--min-line-words", min_line_words,
+                 "TextOptions::min_line_words of the fingerprints (the "
+                 "Jaccard ground truth always keeps every line)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  app.add_option("--show", show,
+                 "Print the synthetic pairs of the first N sampled documents "
+                 "to stderr");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -721,12 +756,13 @@ int main(int argc, char** argv) {
     parse_jsonl(data, static_cast<int>(i), &docs, &bad[i]);
     loaded[i] = docs.size() - before;
   }
-  std::vector<int> invalid_utf8(inputs.size());
+  std::vector<int> invalid_utf8(inputs.size()), wordless(inputs.size());
   parallel_for(docs.size(), threads, 256, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) docs[i].words = count_words(docs[i].text);
   });
   for (const Doc& d : docs) {
     if (d.words < 0) ++invalid_utf8[d.input];
+    if (d.words == 0) ++wordless[d.input];
   }
   log("loaded " + std::to_string(docs.size()) + " documents");
 
@@ -734,7 +770,7 @@ int main(int argc, char** argv) {
   std::vector<Fingerprints> fps(docs.size());
   std::vector<std::vector<uint64_t>> sets(docs.size());
   parallel_for(docs.size(), threads, 64, [&](size_t b, size_t e) {
-    Featurizer f;
+    Featurizer f(min_line_words);
     for (size_t i = b; i < e; ++i) {
       if (docs[i].words <= 0) continue;
       fps[i] = f.fingerprints(docs[i].text);
@@ -774,19 +810,32 @@ int main(int argc, char** argv) {
   if (vocabulary.empty()) vocabulary.push_back("news");
 
   std::vector<PositiveResult> positives(sampled.size());
+  std::vector<std::string> shown(std::min(show, sampled.size()));
   parallel_for(sampled.size(), threads, 16, [&](size_t b, size_t e) {
-    Featurizer f;
+    Featurizer f(min_line_words);
     for (size_t s = b; s < e; ++s) {
       const Doc& doc = docs[sampled[s]];
       // Seeded by document, so results do not depend on threads.
       std::mt19937_64 rng(splitmix64(seed + 0x1000003ULL * (sampled[s] + 1)));
       const Boilerplate site_a = make_boilerplate(rng);
       const Boilerplate site_b = make_boilerplate(rng);
-      const std::string edited = make_edited(doc.text, vocabulary, rng);
+      const std::string edited = make_edited(doc.text, vocabulary, true, rng);
+      const std::string cosmetic =
+          make_edited(doc.text, vocabulary, false, rng);
       const std::array<std::pair<std::string, std::string>, kNumKinds> pairs = {
           {{wrap(site_a, doc.text), wrap(site_b, doc.text)},
            {doc.text, edited},
-           {wrap(site_a, doc.text), wrap(site_b, edited)}}};
+           {wrap(site_a, doc.text), wrap(site_b, edited)},
+           {doc.text, cosmetic}}};
+      if (s < show) {
+        std::string text;
+        for (int kind = 0; kind < kNumKinds; ++kind) {
+          text += "==== " + doc.id + " " + kKindNames[kind] + ", copy 1:\n" +
+                  pairs[kind].first + "\n==== copy 2:\n" + pairs[kind].second +
+                  "\n";
+        }
+        shown[s] = std::move(text);
+      }
       PositiveResult& r = positives[s];
       r.bucket = length_bucket(doc.words);
       r.boilerplate_words = {count_words(site_a.header + site_a.footer),
@@ -819,6 +868,7 @@ int main(int argc, char** argv) {
     bp_words.push_back(r.boilerplate_words[1]);
   }
   std::sort(bp_words.begin(), bp_words.end());
+  for (const std::string& text : shown) std::cerr << text;
   log("positives: " + std::to_string(sampled.size()) + " documents");
 
   // ---- 2. Negatives: all pairs of distinct real documents. ----
@@ -902,6 +952,27 @@ int main(int argc, char** argv) {
     if (docs[a].words >= kMinLongWords && docs[b].words >= kMinLongWords) {
       ++neg.near_dups[1];
     }
+    const double j = jaccard(sets[a], sets[b]);
+    const int band = j >= 1 ? 0 : (j >= 0.9 ? 1 : (j >= 0.7 ? 2 : 3));
+    ++neg.band_pairs[band];
+    for (int k = 0; k < kNumK; ++k) {
+      const int d = neardup::hamming_distance(fps[a].by_k[k], fps[b].by_k[k]);
+      ++neg.band_hist[k][band][std::min(d, kMaxD + 1)];
+    }
+  }
+  // The join and the scan must agree on the pairs within kMaxD.
+  for (int k = 0; k < kNumK; ++k) {
+    uint64_t from_join = 0, from_scan = 0;
+    for (int band = 0; band < kNumBands; ++band) {
+      for (int d = 0; d <= kMaxD; ++d) from_join += neg.band_hist[k][band][d];
+    }
+    for (int d = 0; d <= kMaxD; ++d) from_scan += neg.true_merges[0][k][d];
+    if (from_join != from_scan) {
+      std::cerr << "neardup_simhash_study: internal error: k=" << k + kMinK
+                << ": " << from_join << " near-duplicate pairs within " << kMaxD
+                << " bits by the join, " << from_scan << " by the scan\n";
+      return kExitRuntime;
+    }
   }
   log("negatives: " + std::to_string(neg.near_dups[0]) +
       " real near-duplicate pairs");
@@ -910,26 +981,32 @@ int main(int argc, char** argv) {
   std::ostringstream out;
   out << "# SimHash parameter study\n\n"
       << "Generated by `neardup_simhash_study --sample " << sample << " --seed "
-      << seed;
+      << seed << " --min-line-words " << min_line_words;
   for (const std::string& in : inputs) out << " " << basename(in);
   out << "` (tools/simhash_study.cc). Deterministic: the same inputs and "
          "options give this report byte for byte.\n\n"
-      << "| input | documents | unparsable lines | invalid UTF-8 | >= "
+      << "| input | documents | unparsable lines | invalid UTF-8 | "
+         "without words | >= "
       << kMinPositiveWords << " words | sampled for positives |\n"
-      << "|---|---:|---:|---:|---:|---:|\n";
+      << "|---|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < inputs.size(); ++i) {
     out << "| " << basename(inputs[i]) << " | " << loaded[i] << " | " << bad[i]
-        << " | " << invalid_utf8[i] << " | " << eligible_per_input[i] << " | "
-        << sampled_per_input[i] << " |\n";
+        << " | " << invalid_utf8[i] << " | " << wordless[i] << " | "
+        << eligible_per_input[i] << " | " << sampled_per_input[i] << " |\n";
   }
+  out << "\nDocuments without words (no letter or digit; the neardup "
+         "pipeline reports them as empty and never matches them) take no part "
+         "in the study.\n";
   out << "\nShingles are k consecutive normalized words (`Shingler`, "
-         "`TextOptions::shingle_words` = k); fingerprints are `simhash64` of "
-         "them; d is the Hamming distance.\n";
+         "`TextOptions::shingle_words` = k, `min_line_words` = "
+      << min_line_words
+      << "); fingerprints are `simhash64` of them; d is the Hamming "
+         "distance.\n";
 
   // 1. Recall.
   out << "\n## 1. Recall on synthetic near-duplicates\n\n"
       << "Each sampled document (>= " << kMinPositiveWords
-      << " words) gives three pairs:\n\n"
+      << " words) gives three pairs and a control:\n\n"
       << "- **boilerplate**: the article under two different sites' page "
          "chrome (a header of 1-3 lines and a footer of 2-5 lines from a pool "
          "of "
@@ -948,11 +1025,14 @@ int main(int argc, char** argv) {
          "lines, curly quotes and apostrophes, en dashes, no-break spaces and "
          "soft hyphens.\n"
       << "- **boilerplate+edits**: the boilerplate pair with the edits "
-         "applied to the second copy's article.\n\n"
-      << "Recall = share of pairs with distance <= d (cumulative). The last "
-         "column of the pair counts gives the mean word-5-gram Jaccard of the "
-         "pairs and the share below 0.5, i.e. how far from the negatives' "
-         "near-duplicate definition the synthetic copies are.\n\n";
+         "applied to the second copy's article.\n"
+      << "- **cosmetic only** (control): the article vs a copy with only the "
+         "case, whitespace and Unicode changes, which normalization should "
+         "absorb (distance 0).\n\n"
+      << "Recall = share of pairs with distance <= d (cumulative). The "
+         "first table gives, per kind and length, the pairs' mean word "
+         "5-gram Jaccard and the share below 0.5: such pairs are no longer "
+         "near-duplicates by the definition section 2 uses.\n\n";
   out << "| kind | length | pairs | mean Jaccard | Jaccard < 0.5 |\n"
       << "|---|---|---:|---:|---:|\n";
   for (int kind = 0; kind < kNumKinds; ++kind) {
@@ -984,7 +1064,7 @@ int main(int argc, char** argv) {
       out << "\n";
     }
   }
-  for (int kind = 0; kind < kNumKinds; ++kind) {
+  for (int kind = 0; kind < kNumKinds - 1; ++kind) {
     out << "\n### Recall (%) by document length, " << kKindNames[kind]
         << "\n\n";
     print_distance_header(out, "length | k");
@@ -1006,14 +1086,16 @@ int main(int argc, char** argv) {
       << "All " << neg.pairs[0] << " pairs of the " << neg.docs[0]
       << " documents with at least one word (" << neg.pairs[1]
       << " pairs among the " << neg.docs[1] << " with >= " << kMinLongWords
-      << " words), across inputs. A pair within distance d is a **false "
+      << " words), across inputs; " << neg.close_pairs << " of them are within "
+      << kMaxD
+      << " bits for some k. A pair within distance d is a **false "
          "merge** if the Jaccard similarity of its word 5-gram sets "
          "(lower-cased, normalized tokens) is < 0.5, and a **true merge** "
          "otherwise. By a prefix-filtered similarity join, the corpus has "
       << neg.near_dups[0] << " pairs with Jaccard >= 0.5 (" << neg.near_dups[1]
       << " among documents with >= " << kMinLongWords
-      << " words), mostly exact duplicates and re-sends; recall of those is "
-         "in brackets.\n";
+      << " words); the true-merge tables give their recall in brackets, and "
+         "the last of them splits it by Jaccard.\n";
   const char* population_names[2] = {"all documents",
                                      ">= 20 words (both documents)"};
   for (int pop = 0; pop < 2; ++pop) {
@@ -1046,9 +1128,25 @@ int main(int argc, char** argv) {
     }
   }
 
+  out << "\n### Recall (%) of the real near-duplicate pairs by Jaccard band, "
+         "all documents\n\n";
+  print_distance_header(out, "Jaccard | pairs | k");
+  for (int band = 0; band < kNumBands; ++band) {
+    for (int k = 0; k < kNumK; ++k) {
+      out << "| " << kBandNames[band] << " | " << neg.band_pairs[band] << " | "
+          << k + kMinK << " |";
+      uint64_t cum = 0;
+      for (int d = 0; d <= kMaxD; ++d) {
+        cum += neg.band_hist[k][band][d];
+        out << " " << percent(cum, neg.band_pairs[band]) << " |";
+      }
+      out << "\n";
+    }
+  }
+
   // The closest false merges per k: what a threshold would wrongly merge.
-  constexpr int kExamplesPerK = 4;
-  constexpr int kExampleMaxD = 6;
+  constexpr int kExamplesPerK = 12;
+  constexpr int kExampleMaxD = 5;
   out << "\n### Closest false merges (up to " << kExamplesPerK
       << " per k, distance <= " << kExampleMaxD
       << "; ties by higher Jaccard, then input order)\n\n"

@@ -17,7 +17,8 @@ struct CliRun {
 };
 
 CliRun run_cli(const std::string& args) {
-  const std::string command = std::string(NEARDUP_CLI_PATH) + " " + args + " 2>&1";
+  const std::string command =
+      std::string(NEARDUP_CLI_PATH) + " " + args + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -27,7 +28,8 @@ CliRun run_cli(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-const std::string kReuters = testing::bundled("reuters21578/reuters21578.jsonl.zst");
+const std::string kReuters =
+    testing::bundled("reuters21578/reuters21578.jsonl.zst");
 
 TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
   CliRun r = run_cli("--help");
@@ -35,9 +37,10 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
   EXPECT_NE(r.out.find("dedup"), std::string::npos) << r.out;
   CliRun d = run_cli("dedup --help");
   EXPECT_EQ(d.exit_code, 0);
-  for (const char* option : {"--clusters", "--output", "--rejects", "--stats",
-                             "--threads", "--quiet", "--text-field", "--id-field",
-                             "--max-distance", "--shingle-words", "INPUT"}) {
+  for (const char* option :
+       {"--clusters", "--output", "--rejects", "--stats", "--threads",
+        "--quiet", "--text-field", "--id-field", "--max-distance",
+        "--shingle-words", "INPUT"}) {
     EXPECT_NE(d.out.find(option), std::string::npos) << option << "\n" << d.out;
   }
 }
@@ -60,41 +63,49 @@ TEST(CliTest, RuntimeErrorsExitOneAndNameThePath) {
   testing::TempDir dir;
   CliRun missing = run_cli("dedup " + dir.file("absent.jsonl"));
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.out.find(dir.file("absent.jsonl")), std::string::npos) << missing.out;
-  CliRun unwritable = run_cli("dedup -q " + kReuters + " --clusters /nonexistent-dir/c.jsonl");
+  EXPECT_NE(missing.out.find(dir.file("absent.jsonl")), std::string::npos)
+      << missing.out;
+  CliRun unwritable =
+      run_cli("dedup -q " + kReuters + " --clusters /nonexistent-dir/c.jsonl");
   EXPECT_EQ(unwritable.exit_code, 1);
   EXPECT_NE(unwritable.out.find("/nonexistent-dir/c.jsonl"), std::string::npos);
 }
 
 TEST(CliTest, DedupWritesEveryOutputAndASummary) {
   testing::TempDir dir;
-  CliRun r = run_cli("dedup " + kReuters + " --clusters " + dir.file("c.jsonl") + " --output " +
-              dir.file("o.jsonl.zst") + " --rejects " + dir.file("r.jsonl") + " --stats " +
-              dir.file("s.json") + " --threads 2");
+  CliRun r = run_cli(
+      "dedup " + kReuters + " --clusters " + dir.file("c.jsonl") +
+      " --output " + dir.file("o.jsonl.zst") + " --rejects " +
+      dir.file("r.jsonl") + " --stats " + dir.file("s.json") + " --threads 2");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("21578 documents"), std::string::npos) << r.out;
   EXPECT_EQ(testing::read_lines(dir.file("c.jsonl")).size(), 21578u);
-  EXPECT_NE(testing::read_file(dir.file("s.json")).find("\"lines_read\": 21578"),
-            std::string::npos);
+  EXPECT_NE(
+      testing::read_file(dir.file("s.json")).find("\"lines_read\": 21578"),
+      std::string::npos);
   EXPECT_TRUE(testing::read_file(dir.file("r.jsonl")).empty());
-  const std::string output = testing::zstd_decompress_file(dir.file("o.jsonl.zst"));
+  const std::string output =
+      testing::zstd_decompress_file(dir.file("o.jsonl.zst"));
   EXPECT_GT(output.size(), 1000000u);
 }
 
 TEST(CliTest, ReadsStdinAndWritesTheOutputToStdout) {
   testing::TempDir dir;
-  testing::write_file(dir.file("in.jsonl"),
-                      "{\"id\": \"a\", \"text\": \"the same words in the same order\"}\n"
-                      "{\"id\": \"b\", \"text\": \"The same words, in the same order!\"}\n"
-                      "{\"id\": \"c\", \"text\": \"something else entirely different\"}\n");
-  CliRun r = run_cli("dedup -q - --output - --clusters " + dir.file("c.jsonl") + " < " +
-              dir.file("in.jsonl"));
+  testing::write_file(
+      dir.file("in.jsonl"),
+      "{\"id\": \"a\", \"text\": \"the same words in the same order\"}\n"
+      "{\"id\": \"b\", \"text\": \"The same words, in the same order!\"}\n"
+      "{\"id\": \"c\", \"text\": \"something else entirely different\"}\n");
+  CliRun r = run_cli("dedup -q - --output - --clusters " + dir.file("c.jsonl") +
+                     " < " + dir.file("in.jsonl"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out,
-            "{\"id\": \"a\", \"text\": \"the same words in the same order\"}\n"
-            "{\"id\": \"c\", \"text\": \"something else entirely different\"}\n");
+  EXPECT_EQ(
+      r.out,
+      "{\"id\": \"a\", \"text\": \"the same words in the same order\"}\n"
+      "{\"id\": \"c\", \"text\": \"something else entirely different\"}\n");
   EXPECT_EQ(testing::read_lines(dir.file("c.jsonl"))[1],
-            "{\"id\": \"b\", \"cluster\": \"a\", \"representative\": false, \"distance\": 0}");
+            "{\"id\": \"b\", \"cluster\": \"a\", \"representative\": false, "
+            "\"distance\": 0}");
 }
 
 }  // namespace

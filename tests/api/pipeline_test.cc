@@ -87,18 +87,20 @@ std::string record(const std::string& id, const std::string& text) {
 TEST_F(PipelineTest, HostileInputIsAccountedLineByLine) {
   const std::string path = dir_.file("hostile.jsonl");
   std::string data = "\xEF\xBB\xBF" + record("a", kArticle) + "\n";  // 1 BOM
-  data += record("b", kArticle) + "\r\n";                              // 2 CRLF
-  data += "\n";                                                        // 3 empty
-  data += "   \t\n";                                                   // 4 blank
-  data += "{\"id\": \"c\", \"text\": \"bad \xC3\x28 utf8\"}\n";        // 5
-  data += "{\"id\": \"d\", \"text\": }\n";                             // 6 bad json
-  data += "{\"id\": \"e\", \"body\": \"no text\"}\n";                  // 7 missing
-  data += "{\"id\": \"f\", \"text\": 12}\n";                           // 8 not string
-  data += std::string("{\"id\": \"g\", \"text\": \"n\0l\"}\n", 27);    // 9 raw NUL
-  data += "{\"id\": \"h\", \"text\": \"" + std::string(5000, 'x') + "\"}\n";  // 10 long
-  data += "{\"text\": \"no id here, uses the line number\"}\n";        // 11
-  data += "{\"id\": \"i\", \"text\": \"escaped \\u0000 nul\"}\n";      // 12
-  data += "{\"id\": \"j\", \"text\": \"cut off";                       // 13 truncated
+  data += record("b", kArticle) + "\r\n";                            // 2 CRLF
+  data += "\n";                                                      // 3 empty
+  data += "   \t\n";                                                 // 4 blank
+  data += "{\"id\": \"c\", \"text\": \"bad \xC3\x28 utf8\"}\n";      // 5
+  data += "{\"id\": \"d\", \"text\": }\n";             // 6 bad json
+  data += "{\"id\": \"e\", \"body\": \"no text\"}\n";  // 7 missing
+  data += "{\"id\": \"f\", \"text\": 12}\n";           // 8 not string
+  data +=
+      std::string("{\"id\": \"g\", \"text\": \"n\0l\"}\n", 27);  // 9 raw NUL
+  data += "{\"id\": \"h\", \"text\": \"" + std::string(5000, 'x') +
+          "\"}\n";                                                 // 10 long
+  data += "{\"text\": \"no id here, uses the line number\"}\n";    // 11
+  data += "{\"id\": \"i\", \"text\": \"escaped \\u0000 nul\"}\n";  // 12
+  data += "{\"id\": \"j\", \"text\": \"cut off";  // 13 truncated
   testing::write_file(path, data);
 
   DedupOptions options;
@@ -122,7 +124,8 @@ TEST_F(PipelineTest, HostileInputIsAccountedLineByLine) {
   }
   EXPECT_EQ(reported, (std::vector<uint64_t>{3, 4, 5, 6, 7, 8, 9, 10, 13}));
   EXPECT_EQ(testing::read_lines(outputs_.rejects_path).size(), 9u);
-  EXPECT_NE(testing::read_file(outputs_.rejects_path).find("\"reason\": \"too_long\""),
+  EXPECT_NE(testing::read_file(outputs_.rejects_path)
+                .find("\"reason\": \"too_long\""),
             std::string::npos);
 
   const auto clusters = read_clusters(outputs_.clusters_path);
@@ -142,7 +145,8 @@ TEST_F(PipelineTest, TruncatedCompressedInputsKeepWhatWasDecoded) {
   std::string data;
   for (int i = 0; i < 2000; ++i) {
     data += record("r" + std::to_string(i), std::string(kArticle) + " item " +
-                                                std::to_string(i * 7919)) + "\n";
+                                                std::to_string(i * 7919)) +
+            "\n";
   }
   for (const std::string name : {"cut.jsonl.gz", "cut.jsonl.zst"}) {
     std::string packed = name.ends_with(".gz") ? testing::gzip(data)
@@ -190,8 +194,9 @@ TEST_F(PipelineTest, UnwritableOutputFailsNamingIt) {
   Result<DedupStats> stats = run_dedup({}, {dir_.file("in.jsonl")}, outputs);
   ASSERT_FALSE(stats.ok());
   EXPECT_EQ(stats.status().code(), StatusCode::kIOError);
-  EXPECT_NE(stats.status().message().find("/nonexistent-dir/neardup/clusters.jsonl"),
-            std::string::npos);
+  EXPECT_NE(
+      stats.status().message().find("/nonexistent-dir/neardup/clusters.jsonl"),
+      std::string::npos);
 }
 
 TEST_F(PipelineTest, BadOptionsAreInvalidArgument) {
@@ -209,8 +214,9 @@ TEST_F(PipelineTest, BadOptionsAreInvalidArgument) {
 
 TEST_F(PipelineTest, SameTextDifferentIdsClusterAndEmptyTextsDoNot) {
   const std::string path = dir_.file("in.jsonl");
-  testing::write_file(path, record("x", kArticle) + "\n" + record("e1", "...") + "\n" +
-                                record("y", kArticle) + "\n" + record("e2", "...") + "\n");
+  testing::write_file(path, record("x", kArticle) + "\n" + record("e1", "...") +
+                                "\n" + record("y", kArticle) + "\n" +
+                                record("e2", "...") + "\n");
   Result<DedupStats> stats = run({path});
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->empty_documents, 2u);
@@ -224,10 +230,12 @@ TEST_F(PipelineTest, SameTextDifferentIdsClusterAndEmptyTextsDoNot) {
 }
 
 TEST_F(PipelineTest, MultipleInputsNumberLinesAcrossThem) {
-  testing::write_file(dir_.file("1.jsonl"), "{\"text\": \"alpha beta gamma\"}\n");
+  testing::write_file(dir_.file("1.jsonl"),
+                      "{\"text\": \"alpha beta gamma\"}\n");
   testing::write_file(dir_.file("2.jsonl.gz"),
                       testing::gzip("{\"text\": \"delta epsilon zeta\"}\n"));
-  Result<DedupStats> stats = run({dir_.file("1.jsonl"), dir_.file("2.jsonl.gz")});
+  Result<DedupStats> stats =
+      run({dir_.file("1.jsonl"), dir_.file("2.jsonl.gz")});
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->inputs, 2u);
   const auto c = read_clusters(outputs_.clusters_path);
@@ -237,7 +245,8 @@ TEST_F(PipelineTest, MultipleInputsNumberLinesAcrossThem) {
 }
 
 TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
-  const std::string reuters = testing::bundled("reuters21578/reuters21578.jsonl.zst");
+  const std::string reuters =
+      testing::bundled("reuters21578/reuters21578.jsonl.zst");
   std::string first_clusters, first_output;
   for (int threads : {1, 2, 4}) {
     for (size_t chunk : {size_t{4096}, size_t{1} << 16, size_t{1} << 20}) {
@@ -256,7 +265,8 @@ TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
         EXPECT_GT(stats->duplicates, 300u);
         continue;
       }
-      ASSERT_EQ(clusters, first_clusters) << threads << " threads, chunk " << chunk;
+      ASSERT_EQ(clusters, first_clusters)
+          << threads << " threads, chunk " << chunk;
       ASSERT_EQ(output, first_output) << threads << " threads, chunk " << chunk;
     }
   }
@@ -265,7 +275,8 @@ TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
 TEST_F(PipelineTest, SeedRenditionsAreNotCopiesButBoilerplateCopiesAre) {
   // The four seeds are rewrites of one story, not near-duplicates of each
   // other; a copy of seed-003 inside another site's header and footer is.
-  const std::string seeds = testing::read_file(testing::bundled("seeds/seeds.jsonl"));
+  const std::string seeds =
+      testing::read_file(testing::bundled("seeds/seeds.jsonl"));
   const std::string text_start = "\"text\": \"";
   const size_t last_line = seeds.rfind("{\"id\": \"seed-003\"");
   ASSERT_NE(last_line, std::string::npos);

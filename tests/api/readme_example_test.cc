@@ -12,7 +12,7 @@
 #include <neardup/neardup.h>
 
 int run_example(const std::string& dump, const std::string& clusters) {
-  neardup::DedupOptions options;  // SimHash, k = 2 words, distance <= 4
+  neardup::DedupOptions options;  // SimHash, 3-word shingles, distance <= 5
   options.threads = 2;
   neardup::DedupOutputs outputs;
   outputs.clusters_path = clusters;  // one JSON line per document
@@ -30,21 +30,24 @@ int run_example(const std::string& dump, const std::string& clusters) {
 
 TEST(ReadmeExampleTest, RunsOnTheBundledReutersDump) {
   neardup::testing::TempDir dir;
-  EXPECT_EQ(run_example(neardup::testing::bundled("reuters21578/reuters21578.jsonl.zst"),
+  EXPECT_EQ(run_example(neardup::testing::bundled(
+                            "reuters21578/reuters21578.jsonl.zst"),
                         dir.file("clusters.jsonl")),
             0);
-  EXPECT_EQ(neardup::testing::read_lines(dir.file("clusters.jsonl")).size(), 21578u);
+  EXPECT_EQ(neardup::testing::read_lines(dir.file("clusters.jsonl")).size(),
+            21578u);
   EXPECT_EQ(run_example(dir.file("missing.jsonl"), dir.file("c.jsonl")), 1);
 }
 
 TEST(ReadmeExampleTest, ReadmeShowsThisExample) {
-  const std::string readme =
-      neardup::testing::read_file(std::string(NEARDUP_SOURCE_DIR) + "/README.md");
+  const std::string readme = neardup::testing::read_file(
+      std::string(NEARDUP_SOURCE_DIR) + "/README.md");
   const std::string self = neardup::testing::read_file(__FILE__);
   const std::string begin = "// ---- README example begins ----\n";
   const std::string end = "// ---- README example ends ----";
   const size_t b = self.find(begin) + begin.size();
   const std::string example = self.substr(b, self.find(end) - b);
   EXPECT_NE(readme.find(example), std::string::npos)
-      << "README.md must contain this example verbatim:\n" << example;
+      << "README.md must contain this example verbatim:\n"
+      << example;
 }

@@ -29,7 +29,8 @@ std::vector<Doc> parse_jsonl(const std::string& data) {
     size_t end = data.find('\n', start);
     if (end == std::string::npos) end = data.size();
     simdjson::dom::element e;
-    if (parser.parse(data.substr(start, end - start)).get(e) == simdjson::SUCCESS) {
+    if (parser.parse(data.substr(start, end - start)).get(e) ==
+        simdjson::SUCCESS) {
       docs.push_back({std::string(std::string_view(e["id"])),
                       std::string(std::string_view(e["text"]))});
     }
@@ -55,11 +56,13 @@ std::string collapsed(const std::string& text) {
 }
 
 size_t words(const std::string& s) {
-  return static_cast<size_t>(std::count(s.begin(), s.end(), ' ')) + (s.empty() ? 0 : 1);
+  return static_cast<size_t>(std::count(s.begin(), s.end(), ' ')) +
+         (s.empty() ? 0 : 1);
 }
 
 std::map<std::string, std::string> cluster_of(const std::string& path) {
-  static const std::regex kLine(R"re(^\{"id": "([^"]*)", "cluster": "([^"]*)",)re");
+  static const std::regex kLine(
+      R"re(^\{"id": "([^"]*)", "cluster": "([^"]*)",)re");
   std::map<std::string, std::string> out;
   for (const std::string& line : testing::read_lines(path)) {
     std::smatch m;
@@ -69,8 +72,10 @@ std::map<std::string, std::string> cluster_of(const std::string& path) {
 }
 
 TEST(DatasetsTest, ReutersIdenticalTextsShareOneClusterWithAnyThreads) {
-  const std::string path = testing::bundled("reuters21578/reuters21578.jsonl.zst");
-  const std::vector<Doc> docs = parse_jsonl(testing::zstd_decompress_file(path));
+  const std::string path =
+      testing::bundled("reuters21578/reuters21578.jsonl.zst");
+  const std::vector<Doc> docs =
+      parse_jsonl(testing::zstd_decompress_file(path));
   ASSERT_EQ(docs.size(), 21578u);
   std::map<std::string, std::vector<std::string>> groups;
   for (const Doc& d : docs) groups[collapsed(d.text)].push_back(d.id);
@@ -96,7 +101,8 @@ TEST(DatasetsTest, ReutersIdenticalTextsShareOneClusterWithAnyThreads) {
     size_t together = 0;
     for (const auto& ids : identical) {
       bool same = true;
-      for (const auto& id : ids) same = same && cluster.at(id) == cluster.at(ids[0]);
+      for (const auto& id : ids)
+        same = same && cluster.at(id) == cluster.at(ids[0]);
       together += same;
       EXPECT_TRUE(same) << "group of " << ids[0] << " is split";
     }
@@ -109,7 +115,8 @@ TEST(DatasetsTest, ReutersIdenticalTextsShareOneClusterWithAnyThreads) {
 
 TEST(DatasetsTest, BbcExactDuplicatesAreFound) {
   const std::string shared = testing::shared_datasets();
-  if (shared.empty()) GTEST_SKIP() << "no shared datasets (set NEARDUP_SHARED_DATASETS)";
+  if (shared.empty())
+    GTEST_SKIP() << "no shared datasets (set NEARDUP_SHARED_DATASETS)";
   const std::string path = shared + "/bbc_fulltext/bbc_fulltext.jsonl";
   const std::vector<Doc> docs = parse_jsonl(testing::read_file(path));
   ASSERT_EQ(docs.size(), 2225u);
@@ -125,7 +132,8 @@ TEST(DatasetsTest, BbcExactDuplicatesAreFound) {
   for (const auto& [text, ids] : groups) {
     if (ids.size() < 2) continue;
     ++exact_groups;
-    for (const auto& id : ids) EXPECT_EQ(cluster.at(id), cluster.at(ids[0])) << id;
+    for (const auto& id : ids)
+      EXPECT_EQ(cluster.at(id), cluster.at(ids[0])) << id;
   }
   // The dataset's README counts 138 groups with its own normalization.
   EXPECT_GE(exact_groups, 130u);

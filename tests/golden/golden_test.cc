@@ -33,6 +33,15 @@ const std::vector<std::pair<std::string, std::string>>& cases() {
        "Stra\u00DFe \uFB01nance"},
       {"cjk", "阿里巴巴禁止员工使用Claude Code编程工具"},
       {"cyrillic", "Центральный банк России сохранил ключевую ставку"},
+      {"boilerplate_lines",
+       "Skip to main content\nHome | World | Business\n"
+       "The Bank of England said it provided the money market with 310 mln "
+       "stg assistance in the afternoon session, taking the total help so "
+       "far today to 450 mln stg, compared with a revised shortage forecast "
+       "of around 700 mln stg. The central bank bought bills outright from "
+       "the discount houses at established dealing rates, it said in a "
+       "statement released in London on Tuesday afternoon.\n"
+       "Share this article\n(c) 2026 Example News. All rights reserved."},
   };
   return kCases;
 }
@@ -43,20 +52,26 @@ std::string golden_path() {
 
 std::string hex(uint64_t v) {
   char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
+  std::snprintf(buf, sizeof(buf), "%016llx",
+                static_cast<unsigned long long>(v));
   return buf;
 }
 
-// name \t shingle_words \t simhash64 \t first shingle hash
+// name \t shingle_words \t min_line_words \t simhash64 \t first shingle hash
 std::string compute_table() {
-  std::string out = "# case\tshingle_words\tsimhash64\tfirst_shingle\n";
+  std::string out =
+      "# case\tshingle_words\tmin_line_words\tsimhash64\tfirst_shingle\n";
   for (const auto& [name, text] : cases()) {
     for (int k = 1; k <= 5; ++k) {
-      Shingler shingler(TextOptions{k});
-      std::vector<uint64_t> shingles;
-      EXPECT_TRUE(shingler.shingle(text, &shingles).ok());
-      out += name + "\t" + std::to_string(k) + "\t" + hex(simhash64(shingles)) + "\t" +
-             (shingles.empty() ? std::string("-") : hex(shingles[0])) + "\n";
+      for (int min_line_words : {0, 12}) {
+        Shingler shingler(TextOptions{k, min_line_words});
+        std::vector<uint64_t> shingles;
+        EXPECT_TRUE(shingler.shingle(text, &shingles).ok());
+        out += name + "\t" + std::to_string(k) + "\t" +
+               std::to_string(min_line_words) + "\t" +
+               hex(simhash64(shingles)) + "\t" +
+               (shingles.empty() ? std::string("-") : hex(shingles[0])) + "\n";
+      }
     }
   }
   return out;
@@ -84,7 +99,7 @@ TEST(GoldenTest, TokenHashIsXxh3OfTheToken) {
   // One-word text with k = 1: the shingle hash is XXH3-64 (seed kShingleSeed)
   // of the token's XXH3-64 (seed kTokenSeed) as 8 little-endian bytes. This
   // pins the construction, not only its output.
-  Shingler a(TextOptions{1});
+  Shingler a(TextOptions{1, 0});
   std::vector<uint64_t> one, two;
   ASSERT_TRUE(a.shingle("Reuters", &one).ok());
   ASSERT_TRUE(a.shingle("reuters!!", &two).ok());

@@ -25,8 +25,9 @@ std::string read_through_source(const std::string& path) {
 }
 
 size_t files_in(const std::filesystem::path& dir) {
-  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir),
-                                           std::filesystem::directory_iterator()));
+  return static_cast<size_t>(
+      std::distance(std::filesystem::directory_iterator(dir),
+                    std::filesystem::directory_iterator()));
 }
 
 TEST(ByteSinkTest, NothingAppearsBeforeCommitAndNothingRemainsWithout) {
@@ -66,7 +67,8 @@ TEST(ByteSinkTest, CompressesByExtension) {
     ASSERT_TRUE((*sink)->commit().ok());
     EXPECT_EQ(read_through_source(dir.file(name)), data) << name;
   }
-  EXPECT_LT(std::filesystem::file_size(dir.file("o.jsonl.zst")), data.size() / 3);
+  EXPECT_LT(std::filesystem::file_size(dir.file("o.jsonl.zst")),
+            data.size() / 3);
 }
 
 TEST(ByteSinkTest, UnwritablePathIsNamed) {

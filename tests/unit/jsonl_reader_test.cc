@@ -25,15 +25,17 @@ struct Line {
 // Reads every line of in-memory inputs (name -> contents).
 std::vector<Line> read_all(const std::map<std::string, std::string>& files,
                            const std::vector<std::string>& order,
-                           size_t chunk_bytes, size_t max_line_bytes = 1 << 20) {
-  JsonlReader reader(order, chunk_bytes, max_line_bytes,
-                     [&](const std::string& path, uint64_t* size)
-                         -> Result<std::unique_ptr<ByteSource>> {
-                       auto it = files.find(path);
-                       if (it == files.end()) return Status::NotFound(path);
-                       *size = it->second.size();
-                       return string_source(it->second);
-                     });
+                           size_t chunk_bytes,
+                           size_t max_line_bytes = 1 << 20) {
+  JsonlReader reader(
+      order, chunk_bytes, max_line_bytes,
+      [&](const std::string& path,
+          uint64_t* size) -> Result<std::unique_ptr<ByteSource>> {
+        auto it = files.find(path);
+        if (it == files.end()) return Status::NotFound(path);
+        *size = it->second.size();
+        return string_source(it->second);
+      });
   std::vector<Line> lines;
   Chunk chunk;
   while (true) {
@@ -61,7 +63,8 @@ std::vector<std::string> texts(const std::vector<Line>& lines) {
 
 TEST(JsonlReaderTest, SplitsLinesAndKeepsTheLastUnterminatedOne) {
   auto lines = read_all({{"a", "one\ntwo\n\nthree"}}, {"a"}, 1 << 16);
-  ASSERT_EQ(texts(lines), (std::vector<std::string>{"one", "two", "", "three"}));
+  ASSERT_EQ(texts(lines),
+            (std::vector<std::string>{"one", "two", "", "three"}));
   EXPECT_EQ(lines[1].kind, LineKind::kComplete);
   EXPECT_EQ(lines[3].kind, LineKind::kLast);
 }
@@ -72,7 +75,8 @@ TEST(JsonlReaderTest, KeepsCarriageReturnsForTheParser) {
 }
 
 TEST(JsonlReaderTest, DropsByteOrderMarkOnlyAtTheStart) {
-  auto lines = read_all({{"a", "\xEF\xBB\xBFone\n\xEF\xBB\xBFtwo\n"}}, {"a"}, 64);
+  auto lines =
+      read_all({{"a", "\xEF\xBB\xBFone\n\xEF\xBB\xBFtwo\n"}}, {"a"}, 64);
   EXPECT_EQ(texts(lines), (std::vector<std::string>{"one", "\xEF\xBB\xBFtwo"}));
 }
 
@@ -90,7 +94,8 @@ TEST(JsonlReaderTest, SameLinesForEveryChunkSize) {
 }
 
 TEST(JsonlReaderTest, NumbersLinesAcrossInputsAndSkipsEmptyInputs) {
-  auto lines = read_all({{"a", "1\n2\n"}, {"e", ""}, {"b", "3\n"}}, {"a", "e", "b"}, 64);
+  auto lines =
+      read_all({{"a", "1\n2\n"}, {"e", ""}, {"b", "3\n"}}, {"a", "e", "b"}, 64);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[2], (Line{2, 2, 0, "3", LineKind::kComplete, 1}));
 }
@@ -98,8 +103,9 @@ TEST(JsonlReaderTest, NumbersLinesAcrossInputsAndSkipsEmptyInputs) {
 TEST(JsonlReaderTest, OverlongLinesAreSkippedNotBuffered) {
   const std::string longline(10000, 'x');
   for (size_t chunk : {64, 4096, 1 << 16}) {
-    auto lines = read_all({{"a", "short\n" + longline + "\nafter\n" + longline}},
-                          {"a"}, chunk, /*max_line_bytes=*/1000);
+    auto lines =
+        read_all({{"a", "short\n" + longline + "\nafter\n" + longline}}, {"a"},
+                 chunk, /*max_line_bytes=*/1000);
     ASSERT_EQ(lines.size(), 4u) << chunk;
     EXPECT_EQ(lines[0].text, "short");
     EXPECT_EQ(lines[1].kind, LineKind::kTooLong);
@@ -132,7 +138,8 @@ class CompressedTest : public ::testing::Test {
       if (!more.ok() || !*more) break;
       for (const LineSpan& s : chunk.lines) {
         if (s.kind == LineKind::kTruncated) {
-          out.push_back("<truncated:" + std::string(chunk.data() + s.offset, s.length) + ">");
+          out.push_back("<truncated:" +
+                        std::string(chunk.data() + s.offset, s.length) + ">");
           if (error) *error = chunk.input_error;
         } else {
           out.emplace_back(chunk.data() + s.offset, s.length);
@@ -144,7 +151,8 @@ class CompressedTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string data_ = [] {
     std::string d;
-    for (int i = 0; i < 3000; ++i) d += "{\"text\": \"line " + std::to_string(i) + "\"}\n";
+    for (int i = 0; i < 3000; ++i)
+      d += "{\"text\": \"line " + std::to_string(i) + "\"}\n";
     return d;
   }();
 };
@@ -152,8 +160,9 @@ class CompressedTest : public ::testing::Test {
 TEST_F(CompressedTest, DecodesGzipZstdAndConcatenatedGzipMembers) {
   testing::write_file(dir_.file("a.gz"), testing::gzip(data_));
   testing::write_file(dir_.file("a.zst"), testing::zstd_compress(data_));
-  testing::write_file(dir_.file("b.gz"),
-                      testing::gzip(data_) + testing::gzip("{\"text\": \"more\"}\n"));
+  testing::write_file(
+      dir_.file("b.gz"),
+      testing::gzip(data_) + testing::gzip("{\"text\": \"more\"}\n"));
   EXPECT_EQ(read_file_lines(dir_.file("a.gz")).size(), 3000u);
   EXPECT_EQ(read_file_lines(dir_.file("a.zst")).size(), 3000u);
   auto b = read_file_lines(dir_.file("b.gz"));
@@ -163,7 +172,8 @@ TEST_F(CompressedTest, DecodesGzipZstdAndConcatenatedGzipMembers) {
 
 TEST_F(CompressedTest, TruncatedStreamsEndWithATruncatedLine) {
   for (const std::string name : {"t.gz", "t.zst"}) {
-    std::string packed = name == "t.gz" ? testing::gzip(data_) : testing::zstd_compress(data_);
+    std::string packed =
+        name == "t.gz" ? testing::gzip(data_) : testing::zstd_compress(data_);
     packed.resize(packed.size() / 2);
     testing::write_file(dir_.file(name), packed);
     std::string error;

@@ -23,7 +23,8 @@ class RecordParserTest : public ::testing::Test {
 };
 
 TEST_F(RecordParserTest, ReadsTextAndStringId) {
-  const ParsedRecord& r = parse(R"({"id": "a-1", "title": "x", "text": "Hello\nworld \u00e9"})");
+  const ParsedRecord& r =
+      parse(R"({"id": "a-1", "title": "x", "text": "Hello\nworld \u00e9"})");
   ASSERT_TRUE(r.ok) << r.detail;
   EXPECT_TRUE(r.has_id);
   EXPECT_EQ(r.id, "a-1");
@@ -45,8 +46,9 @@ TEST_F(RecordParserTest, NestedPointers) {
   RecordParser nested("/body/text", "/meta/id");
   buffer_ = std::string(R"({"meta": {"id": "n"}, "body": {"text": "deep"}})") +
             std::string(kParsePadding, ' ');
-  nested.parse(std::string_view(buffer_).substr(0, buffer_.size() - kParsePadding),
-               &record_);
+  nested.parse(
+      std::string_view(buffer_).substr(0, buffer_.size() - kParsePadding),
+      &record_);
   ASSERT_TRUE(record_.ok) << record_.detail;
   EXPECT_EQ(record_.id, "n");
   EXPECT_EQ(record_.text, "deep");
@@ -57,12 +59,14 @@ TEST_F(RecordParserTest, RejectionsHaveReasons) {
   EXPECT_EQ(parse(R"({"text": 5})").reason, RejectReason::kNotString);
   EXPECT_EQ(parse(R"({"text": null})").reason, RejectReason::kNotString);
   EXPECT_EQ(parse(R"({"text": "abc)").reason, RejectReason::kBadJson);
-  EXPECT_EQ(parse(R"({"text": "abc"} trailing)").reason, RejectReason::kBadJson);
+  EXPECT_EQ(parse(R"({"text": "abc"} trailing)").reason,
+            RejectReason::kBadJson);
   EXPECT_EQ(parse(R"(["text"])").reason, RejectReason::kBadJson);
   EXPECT_EQ(parse("not json").reason, RejectReason::kBadJson);
   EXPECT_EQ(parse(std::string("{\"text\": \"a\0b\"}", 15)).reason,
             RejectReason::kBadJson);  // raw NUL inside a string
-  EXPECT_EQ(parse("{\"text\": \"bad \xC3\x28\"}").reason, RejectReason::kInvalidUtf8);
+  EXPECT_EQ(parse("{\"text\": \"bad \xC3\x28\"}").reason,
+            RejectReason::kInvalidUtf8);
   EXPECT_FALSE(record_.ok);
   EXPECT_FALSE(record_.detail.empty());
 }

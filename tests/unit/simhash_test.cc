@@ -50,7 +50,8 @@ TEST(SimHashTest, MatchesReferenceOnSkewedInput) {
 }
 
 TEST(SimHashTest, MatchesReferenceOnRealText) {
-  const std::string text = testing::read_file(testing::bundled("seeds/seeds.jsonl"));
+  const std::string text =
+      testing::read_file(testing::bundled("seeds/seeds.jsonl"));
   ASSERT_FALSE(text.empty());
   for (int k = 1; k <= 5; ++k) {
     Shingler shingler(TextOptions{k});

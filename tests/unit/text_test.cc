@@ -29,9 +29,9 @@ TEST(NormalizeTest, AsciiIsLowerCased) {
 
 TEST(NormalizeTest, UnicodeIsNfkcCaseFolded) {
   EXPECT_EQ(normalized("ÉCOLE"), "école");
-  EXPECT_EQ(normalized("Stra\u00DFe"), "strasse");           // ß folds to ss
-  EXPECT_EQ(normalized("\uFF11\uFF12\uFF13"), "123");          // full-width digits
-  EXPECT_EQ(normalized("\uFB01nance"), "finance");             // fi ligature
+  EXPECT_EQ(normalized("Stra\u00DFe"), "strasse");     // ß folds to ss
+  EXPECT_EQ(normalized("\uFF11\uFF12\uFF13"), "123");  // full-width digits
+  EXPECT_EQ(normalized("\uFB01nance"), "finance");     // fi ligature
   EXPECT_EQ(normalized("E\u0301cole"), normalized("\u00C9cole"));  // composed
 }
 
@@ -63,7 +63,8 @@ TEST(TokenizeTest, UnicodeSpacesAndQuotesSeparate) {
 }
 
 TEST(TokenizeTest, UnspacedScriptsArePerCharacter) {
-  EXPECT_EQ(tokens("阿里巴巴禁止"), (Tokens{"阿", "里", "巴", "巴", "禁", "止"}));
+  EXPECT_EQ(tokens("阿里巴巴禁止"),
+            (Tokens{"阿", "里", "巴", "巴", "禁", "止"}));
   EXPECT_EQ(tokens("Claudeコード"), (Tokens{"claude", "コ", "ー", "ド"}));
   EXPECT_EQ(tokens("สวัสดี").size(), 6u);  // Thai: one token per code point
 }
@@ -111,6 +112,46 @@ TEST(ShinglerTest, RejectsInvalidUtf8) {
   std::vector<uint64_t> out;
   EXPECT_FALSE(shingler.shingle("ok \xFF not ok", &out).ok());
   EXPECT_TRUE(out.empty());
+}
+
+}  // namespace
+}  // namespace neardup
+
+namespace neardup {
+namespace {
+
+std::string article_words(int n, const std::string& word) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += word + std::to_string(i) + " ";
+  return out;
+}
+
+std::vector<uint64_t> shingles_of(const std::string& text, int min_line_words) {
+  Shingler shingler(TextOptions{3, min_line_words});
+  std::vector<uint64_t> out;
+  EXPECT_TRUE(shingler.shingle(text, &out).ok());
+  return out;
+}
+
+TEST(LineFilterTest, ShortLinesAroundALongArticleAreDropped) {
+  const std::string body = article_words(80, "w");
+  const std::string page = "Skip to main content\nHome | World | Tech\n" +
+                           body +
+                           "\nShare this article\n(c) 2026 Example News.";
+  EXPECT_EQ(shingles_of(page, 12), shingles_of(body, 12));
+  EXPECT_NE(shingles_of(page, 0), shingles_of(body, 0));
+}
+
+TEST(LineFilterTest, ShortDocumentsAndShortLineDocumentsKeepEverything) {
+  // Fewer than 50 tokens would remain: nothing is dropped.
+  const std::string notice =
+      article_words(20, "d") + "\nPay April 30\nRecord April 15";
+  EXPECT_EQ(shingles_of(notice, 12), shingles_of(notice, 0));
+  // Most tokens are in short lines (a table): nothing is dropped.
+  std::string table = article_words(60, "t") + "\n";
+  for (int i = 0; i < 30; ++i)
+    table += "row " + std::to_string(i) + " 1.5 2.5\n";
+  EXPECT_EQ(shingles_of(table, 12), shingles_of(table, 0));
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 //
 // Example:
 //   neardup::DedupOptions options;
-//   options.max_hamming_distance = 4;
+//   options.max_hamming_distance = 3;
 //   if (neardup::Status s = neardup::validate(options); !s.ok()) { ... }
 
 #ifndef NEARDUP_OPTIONS_H_
@@ -22,13 +22,13 @@ namespace neardup {
 struct TextOptions {
   // Tokens per shingle. REQUIRES: 1 <= shingle_words <= 16. Documents with
   // fewer tokens get a single shingle of all their tokens.
-  int shingle_words = 2;
+  int shingle_words = 3;
   // Lines (split at '\n') with fewer tokens than this are left out of the
   // shingles, unless that would leave out more than half of the document's
-  // tokens. Site boilerplate (navigation, share buttons, bylines, copyright
-  // lines) is mostly such short lines. 0 keeps every line.
+  // tokens or leave fewer than 50. Site boilerplate (navigation, share buttons,
+  // bylines, copyright lines) is mostly such short lines. 0 keeps every line.
   // REQUIRES: 0 <= min_line_words <= 1000.
-  int min_line_words = 0;
+  int min_line_words = 12;
 };
 
 struct DedupOptions {
@@ -46,7 +46,7 @@ struct DedupOptions {
   // Two documents are near-duplicates when their SimHash fingerprints differ
   // in at most this many bits. REQUIRES: 0 <= max_hamming_distance <= 8.
   // Default chosen on real data: see README "Choosing the defaults".
-  int max_hamming_distance = 4;
+  int max_hamming_distance = 5;
 
   // Lines longer than this (bytes, without the newline) are rejected with
   // reason `too_long`. REQUIRES: >= 64.

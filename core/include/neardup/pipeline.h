@@ -30,14 +30,14 @@ namespace neardup {
 // Why an input line was not used. Names (reject_reason_name) are stable: they
 // appear in the rejects and stats files.
 enum class RejectReason {
-  kEmptyLine = 0,      // "empty_line": nothing but spaces/tabs/CR
-  kTooLong,            // "too_long": over DedupOptions::max_line_bytes
-  kInvalidUtf8,        // "invalid_utf8"
-  kBadJson,            // "bad_json": not one well-formed JSON object
-  kMissingField,       // "missing_field": no value at text_field
-  kNotString,          // "not_string": text_field is not a string
-  kBadId,              // "bad_id": id_field is not a string, number or null
-  kTruncatedInput,     // "truncated_input": tail of a damaged .gz/.zst input
+  kEmptyLine = 0,   // "empty_line": nothing but spaces/tabs/CR
+  kTooLong,         // "too_long": over DedupOptions::max_line_bytes
+  kInvalidUtf8,     // "invalid_utf8"
+  kBadJson,         // "bad_json": not one well-formed JSON object
+  kMissingField,    // "missing_field": no value at text_field
+  kNotString,       // "not_string": text_field is not a string
+  kBadId,           // "bad_id": id_field is not a string, number or null
+  kTruncatedInput,  // "truncated_input": tail of a damaged .gz/.zst input
 };
 inline constexpr int kNumRejectReasons = 8;
 std::string_view reject_reason_name(RejectReason reason);
@@ -79,10 +79,10 @@ struct DedupOutputs {
 
 // Progress of a running job, reported from the reader thread.
 struct Progress {
-  uint64_t bytes_read = 0;    // input bytes consumed (compressed bytes)
-  uint64_t bytes_total = 0;   // sum of input file sizes; 0 if unknown (stdin)
-  uint64_t documents = 0;     // documents fingerprinted so far
-  double seconds = 0;         // since the start of the run
+  uint64_t bytes_read = 0;   // input bytes consumed (compressed bytes)
+  uint64_t bytes_total = 0;  // sum of input file sizes; 0 if unknown (stdin)
+  uint64_t documents = 0;    // documents fingerprinted so far
+  double seconds = 0;        // since the start of the run
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 

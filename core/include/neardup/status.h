@@ -1,8 +1,8 @@
 // File: neardup/status.h
 //
-// `Status` carries the outcome of an operation that can fail; `Result<T>` carries
-// either a value or a non-OK `Status`. The public API never throws: every
-// fallible call returns one of these.
+// `Status` carries the outcome of an operation that can fail; `Result<T>`
+// carries either a value or a non-OK `Status`. The public API never throws:
+// every fallible call returns one of these.
 //
 // Example:
 //   neardup::Result<neardup::DedupStats> stats = neardup::run_dedup(...);
@@ -108,9 +108,9 @@ class [[nodiscard]] Result {
 }  // namespace neardup
 
 // Returns early from the enclosing function when `expr` is not OK.
-#define NEARDUP_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::neardup::Status neardup_status_ = (expr);       \
+#define NEARDUP_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::neardup::Status neardup_status_ = (expr);        \
     if (!neardup_status_.ok()) return neardup_status_; \
   } while (0)
 

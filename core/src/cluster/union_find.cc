@@ -32,7 +32,8 @@ std::vector<DocId> cluster_representatives(size_t num_docs,
   UnionFind sets(num_docs);
   for (const DocPair& pair : pairs) sets.unite(pair.a, pair.b);
   std::vector<DocId> rep(num_docs);
-  for (size_t i = 0; i < num_docs; ++i) rep[i] = sets.find(static_cast<DocId>(i));
+  for (size_t i = 0; i < num_docs; ++i)
+    rep[i] = sets.find(static_cast<DocId>(i));
   return rep;
 }
 

@@ -42,7 +42,8 @@ Fingerprint simhash64(std::span<const uint64_t> features) {
     }
     for (int j = 0; j < 8; ++j) {
       for (int b = 0; b < 8; ++b) {
-        totals[8 * j + b] += static_cast<uint32_t>((counters[j] >> (8 * b)) & 0xff);
+        totals[8 * j + b] +=
+            static_cast<uint32_t>((counters[j] >> (8 * b)) & 0xff);
       }
     }
   }

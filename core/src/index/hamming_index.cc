@@ -2,12 +2,12 @@
 // In batch mode a "permutation" reduces to a mask: sorting by the key bits
 // brings every pair that agrees on them next to each other.
 
+#include "neardup/hamming_index.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <utility>
-
-#include "neardup/hamming_index.h"
 
 namespace neardup {
 

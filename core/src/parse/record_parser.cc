@@ -73,7 +73,8 @@ void RecordParser::parse(std::string_view line, ParsedRecord* out) {
   }
   simdjson::ondemand::document doc;
   simdjson::error_code error =
-      impl_->parser.iterate(line.data(), line.size(), line.size() + kParsePadding)
+      impl_->parser
+          .iterate(line.data(), line.size(), line.size() + kParsePadding)
           .get(doc);
   if (error) {
     reject(out, reason_of(error), simdjson::error_message(error));

@@ -18,9 +18,9 @@ namespace neardup::internal {
 
 struct DocRecord {
   Fingerprint fingerprint = 0;
-  uint64_t line = 0;     // 0-based across all inputs
-  uint32_t id_end = 0;   // end of the id in ChunkResult::ids
-  bool empty = false;    // no tokens: never merged
+  uint64_t line = 0;    // 0-based across all inputs
+  uint32_t id_end = 0;  // end of the id in ChunkResult::ids
+  bool empty = false;   // no tokens: never merged
 };
 
 struct Rejection {

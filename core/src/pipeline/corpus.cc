@@ -50,7 +50,8 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
     append_json_string(corpus.id(doc), &batch);
     batch += ", \"cluster\": ";
     append_json_string(corpus.id(r), &batch);
-    batch += r == doc ? ", \"representative\": true" : ", \"representative\": false";
+    batch +=
+        r == doc ? ", \"representative\": true" : ", \"representative\": false";
     batch += ", \"distance\": ";
     batch += std::to_string(
         hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));

@@ -18,8 +18,8 @@
 
 namespace neardup::internal {
 
-// Per-document columns, in input order. About 17 bytes per document plus the
-// id text.
+// Per-document columns, in input order: 24 bytes and one bit per document,
+// plus the id text.
 struct Corpus {
   std::vector<Fingerprint> fingerprints;
   std::vector<uint64_t> lines;    // 0-based line number across all inputs

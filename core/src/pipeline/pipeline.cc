@@ -98,7 +98,8 @@ class Spool {
             "/neardup-stdin.XXXXXX";
     fd_ = ::mkstemp(path_.data());
     if (fd_ < 0) {
-      Status s = Status::IOError(path_ + ": cannot create a spool file for stdin");
+      Status s =
+          Status::IOError(path_ + ": cannot create a spool file for stdin");
       path_.clear();
       return s;
     }
@@ -128,7 +129,8 @@ Status open_sinks(const DedupOutputs& outputs, Sinks* sinks) {
   auto open = [](const std::string& path, bool compress,
                  std::unique_ptr<ByteSink>* sink) -> Status {
     if (path.empty()) return Status::OK();
-    Result<std::unique_ptr<ByteSink>> opened = internal::open_sink(path, compress);
+    Result<std::unique_ptr<ByteSink>> opened =
+        internal::open_sink(path, compress);
     if (!opened.ok()) return opened.status();
     *sink = std::move(opened).value();
     return Status::OK();
@@ -142,8 +144,9 @@ Status open_sinks(const DedupOutputs& outputs, Sinks* sinks) {
 
 // Pass 2: copies the representatives' lines, byte for byte, in input order.
 Status write_output(const DedupOptions& options,
-                    const std::vector<std::string>& inputs, const Corpus& corpus,
-                    const std::vector<DocId>& rep, ByteSink* sink) {
+                    const std::vector<std::string>& inputs,
+                    const Corpus& corpus, const std::vector<DocId>& rep,
+                    ByteSink* sink) {
   JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes);
   Chunk chunk;
   DocId doc = 0;
@@ -155,7 +158,8 @@ Status write_output(const DedupOptions& options,
     for (size_t i = 0; i < chunk.lines.size(); ++i) {
       const uint64_t line = chunk.first_line + i;
       while (doc < corpus.size() && corpus.lines[doc] < line) ++doc;
-      if (doc >= corpus.size() || corpus.lines[doc] != line || rep[doc] != doc) {
+      if (doc >= corpus.size() || corpus.lines[doc] != line ||
+          rep[doc] != doc) {
         continue;
       }
       const internal::LineSpan& span = chunk.lines[i];
@@ -187,8 +191,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
 
   DedupStats stats;
   stats.inputs = inputs.size();
-  stats.threads = options.threads > 0 ? options.threads
-                                      : tbb::info::default_concurrency();
+  stats.threads =
+      options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   stats.max_hamming_distance = options.max_hamming_distance;
   stats.shingle_words = options.text.shingle_words;
 
@@ -226,24 +230,26 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     arena.execute([&] {
       tbb::parallel_pipeline(
           static_cast<size_t>(stats.threads * kTokensPerThread),
-          tbb::make_filter<void, Work*>(
-              tbb::filter_mode::serial_in_order,
-              [&](tbb::flow_control& fc) -> Work* {
-                Work* work = pool.get();
-                Result<bool> more = reader.next(&work->chunk);
-                if (!more.ok() || !*more) {
-                  if (!more.ok()) failure = more.status();
-                  pool.put(work);
-                  fc.stop();
-                  return nullptr;
-                }
-                return work;
-              }) &
+          tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
+                                        [&](tbb::flow_control& fc) -> Work* {
+                                          Work* work = pool.get();
+                                          Result<bool> more =
+                                              reader.next(&work->chunk);
+                                          if (!more.ok() || !*more) {
+                                            if (!more.ok())
+                                              failure = more.status();
+                                            pool.put(work);
+                                            fc.stop();
+                                            return nullptr;
+                                          }
+                                          return work;
+                                        }) &
               tbb::make_filter<Work*, Work*>(
                   tbb::filter_mode::parallel,
                   [&](Work* work) {
                     std::unique_ptr<ChunkWorker>& worker = workers.local();
-                    if (!worker) worker = std::make_unique<ChunkWorker>(options);
+                    if (!worker)
+                      worker = std::make_unique<ChunkWorker>(options);
                     worker->process(work->chunk, &work->result);
                     return work;
                   }) &
@@ -281,7 +287,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
                   }));
     });
     NEARDUP_RETURN_IF_ERROR(failure);
-    if (sinks.rejects) NEARDUP_RETURN_IF_ERROR(sinks.rejects->append(reject_batch));
+    if (sinks.rejects)
+      NEARDUP_RETURN_IF_ERROR(sinks.rejects->append(reject_batch));
     stats.input_bytes = reader.raw_bytes_read();
     stats.uncompressed_bytes = reader.bytes_read();
     if (progress) {
@@ -311,7 +318,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     }
     arena.execute([&] { tbb::parallel_sort(sorted.begin(), sorted.end()); });
     internal::FingerprintGroups groups;
-    stats.verified_pairs = internal::group_fingerprints(sorted, &groups, &pairs);
+    stats.verified_pairs =
+        internal::group_fingerprints(sorted, &groups, &pairs);
     stats.candidate_pairs = stats.verified_pairs;
     stats.distinct_fingerprints = groups.unique.size();
 
@@ -327,15 +335,18 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     if (groups.unique.size() > 1) {
       arena.execute([&] {
         tbb::parallel_for(0, tables->num_tables(), [&](int t) {
-          tables->find_pairs(t, groups.unique, &table_pairs[t], &table_stats[t]);
+          tables->find_pairs(t, groups.unique, &table_pairs[t],
+                             &table_stats[t]);
         });
       });
     }
     // Merge in table order, mapping fingerprints back to documents.
     for (int t = 0; t < tables->num_tables(); ++t) {
       for (const DocPair& p : table_pairs[t]) {
-        pairs.push_back({groups.first_doc[p.a], groups.first_doc[p.b], p.distance});
-        const uint64_t doc_pairs = uint64_t{groups.count[p.a]} * groups.count[p.b];
+        pairs.push_back(
+            {groups.first_doc[p.a], groups.first_doc[p.b], p.distance});
+        const uint64_t doc_pairs =
+            uint64_t{groups.count[p.a]} * groups.count[p.b];
         stats.verified_pairs += doc_pairs;
       }
       stats.candidate_pairs += table_stats[t].candidate_pairs;
@@ -350,7 +361,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     std::vector<uint32_t> sizes(corpus.size(), 0);
     for (DocId doc = 0; doc < corpus.size(); ++doc) {
       if (rep[doc] == doc) ++stats.clusters;
-      stats.largest_cluster = std::max<uint64_t>(stats.largest_cluster, ++sizes[rep[doc]]);
+      stats.largest_cluster =
+          std::max<uint64_t>(stats.largest_cluster, ++sizes[rep[doc]]);
     }
     stats.duplicates = stats.documents - stats.clusters;
   }
@@ -359,12 +371,13 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   // ---- Outputs. ----
   const Clock::time_point write_start = Clock::now();
   if (sinks.clusters) {
-    NEARDUP_RETURN_IF_ERROR(internal::write_clusters(corpus, rep, sinks.clusters.get()));
+    NEARDUP_RETURN_IF_ERROR(
+        internal::write_clusters(corpus, rep, sinks.clusters.get()));
     NEARDUP_RETURN_IF_ERROR(sinks.clusters->commit());
   }
   if (sinks.output) {
-    NEARDUP_RETURN_IF_ERROR(
-        write_output(options, second_pass_inputs, corpus, rep, sinks.output.get()));
+    NEARDUP_RETURN_IF_ERROR(write_output(options, second_pass_inputs, corpus,
+                                         rep, sinks.output.get()));
     NEARDUP_RETURN_IF_ERROR(sinks.output->commit());
   }
   if (sinks.rejects) NEARDUP_RETURN_IF_ERROR(sinks.rejects->commit());

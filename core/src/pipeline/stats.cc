@@ -55,7 +55,8 @@ std::string stats_to_json(const DedupStats& s) {
   std::string reasons = "{";
   for (int r = 0; r < kNumRejectReasons; ++r) {
     if (r > 0) reasons += ", ";
-    reasons += "\"" + std::string(reject_reason_name(static_cast<RejectReason>(r))) +
+    reasons += "\"" +
+               std::string(reject_reason_name(static_cast<RejectReason>(r))) +
                "\": " + u(s.rejected_by_reason[r]);
   }
   reasons += "}";
@@ -68,7 +69,8 @@ std::string stats_to_json(const DedupStats& s) {
   field(&out, "duplicates", u(s.duplicates));
   field(&out, "largest_cluster", u(s.largest_cluster));
   field(&out, "threads", u(static_cast<uint64_t>(s.threads)));
-  field(&out, "max_hamming_distance", u(static_cast<uint64_t>(s.max_hamming_distance)));
+  field(&out, "max_hamming_distance",
+        u(static_cast<uint64_t>(s.max_hamming_distance)));
   field(&out, "shingle_words", u(static_cast<uint64_t>(s.shingle_words)));
   field(&out, "table_blocks", u(static_cast<uint64_t>(s.table_blocks)));
   field(&out, "tables", u(static_cast<uint64_t>(s.tables)));
@@ -79,7 +81,8 @@ std::string stats_to_json(const DedupStats& s) {
             ", \"write\": " + number(s.write_seconds) +
             ", \"total\": " + number(s.total_seconds) + "}");
   const double secs = s.total_seconds > 0 ? s.total_seconds : 1e-9;
-  field(&out, "docs_per_second", number(static_cast<double>(s.documents) / secs));
+  field(&out, "docs_per_second",
+        number(static_cast<double>(s.documents) / secs));
   field(&out, "mb_per_second",
         number(static_cast<double>(s.uncompressed_bytes) / 1e6 / secs));
   field(&out, "peak_rss_bytes", u(s.peak_rss_bytes), /*last=*/true);

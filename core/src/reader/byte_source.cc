@@ -135,7 +135,6 @@ class GzipSource final : public ByteSource {
     return n - z_.avail_out;
   }
 
-
   std::unique_ptr<ByteSource> raw_;
   std::string path_;
   std::vector<char> in_;
@@ -169,8 +168,8 @@ class ZstdSource final : public ByteSource {
       const size_t in_before = in_buf_.pos;
       const size_t rc = ZSTD_decompressStream(stream_, &out, &in_buf_);
       if (ZSTD_isError(rc)) {
-        return Status::Corruption(path_ + ": corrupt zstd data: " +
-                                  ZSTD_getErrorName(rc));
+        return Status::Corruption(
+            path_ + ": corrupt zstd data: " + ZSTD_getErrorName(rc));
       }
       // 0 means a frame is complete and flushed; a call that made no progress
       // says nothing new.
@@ -226,7 +225,8 @@ class TeeSource final : public ByteSource {
       const ssize_t put = ::write(fd_, dst + done, *got - done);
       if (put < 0) {
         if (errno == EINTR) continue;
-        return Status::IOError(fd_path_ + ": write failed: " + errno_text(errno));
+        return Status::IOError(fd_path_ +
+                               ": write failed: " + errno_text(errno));
       }
       done += static_cast<size_t>(put);
     }

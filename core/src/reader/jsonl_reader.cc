@@ -113,10 +113,10 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
   chunk->size_ = carry_.size();
   carry_.clear();
 
-  size_t line_start = 0;       // start of the unfinished line
+  size_t line_start = 0;  // start of the unfinished line
   size_t scan = 0;
-  bool skipping = false;       // inside a line longer than max_line_bytes_
-  size_t skipped = 0;          // its bytes so far
+  bool skipping = false;  // inside a line longer than max_line_bytes_
+  size_t skipped = 0;     // its bytes so far
   bool eof = false;
   while (true) {
     char* base = chunk->buffer_.get();

@@ -74,7 +74,7 @@ class JsonlReader {
   Result<bool> next(Chunk* chunk);
 
   const std::vector<std::string>& inputs() const { return inputs_; }
-  uint64_t raw_bytes_read() const;  // over all inputs so far
+  uint64_t raw_bytes_read() const;                // over all inputs so far
   uint64_t bytes_read() const { return bytes_; }  // after decompression
   // Sum of input file sizes known when they were opened.
   uint64_t total_bytes() const { return total_bytes_; }

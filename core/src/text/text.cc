@@ -1,5 +1,7 @@
 // Normalization, tokenization and shingling (core/FORMAT.md, version 1).
 
+#include "neardup/text.h"
+
 #include <utf8proc.h>
 #include <xxhash.h>
 
@@ -7,8 +9,6 @@
 #include <bit>
 #include <cstdlib>
 #include <cstring>
-
-#include "neardup/text.h"
 
 namespace neardup {
 
@@ -22,6 +22,9 @@ constexpr std::array<uint8_t, 256> make_ascii_lower() {
   return table;
 }
 constexpr std::array<uint8_t, 256> kAsciiLower = make_ascii_lower();
+
+// The line filter applies only when at least this many tokens remain.
+constexpr size_t kMinKeptTokens = 50;
 
 constexpr std::array<bool, 128> make_ascii_word() {
   std::array<bool, 128> table{};
@@ -48,15 +51,15 @@ bool is_ascii(std::string_view text) {
 
 // Scripts written without spaces between words: each code point is a token.
 bool is_unspaced_script(utf8proc_int32_t cp) {
-  return (cp >= 0x0E00 && cp <= 0x0EFF) ||    // Thai, Lao
-         (cp >= 0x1000 && cp <= 0x109F) ||    // Myanmar
-         (cp >= 0x1780 && cp <= 0x17FF) ||    // Khmer
-         (cp >= 0x3040 && cp <= 0x30FF) ||    // Hiragana, Katakana
-         (cp >= 0x31F0 && cp <= 0x31FF) ||    // Katakana extensions
-         (cp >= 0x3400 && cp <= 0x4DBF) ||    // Han extension A
-         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // Han
-         (cp >= 0xF900 && cp <= 0xFAFF) ||    // Han compatibility
-         (cp >= 0x20000 && cp <= 0x3134F);    // Han extensions B-G
+  return (cp >= 0x0E00 && cp <= 0x0EFF) ||  // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||  // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF) ||  // Khmer
+         (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
+         (cp >= 0x31F0 && cp <= 0x31FF) ||  // Katakana extensions
+         (cp >= 0x3400 && cp <= 0x4DBF) ||  // Han extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||  // Han
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // Han compatibility
+         (cp >= 0x20000 && cp <= 0x3134F);  // Han extensions B-G
 }
 
 bool is_word_category(utf8proc_category_t category) {
@@ -156,14 +159,19 @@ void Shingler::filter_short_lines() {
     const size_t count = line_tokens_.size() - before;
     total += count;
     if (count >= min_words) {
-      tokens_.insert(tokens_.end(), line_tokens_.begin() + before, line_tokens_.end());
+      tokens_.insert(tokens_.end(), line_tokens_.begin() + before,
+                     line_tokens_.end());
       kept += count;
     }
     if (newline == std::string_view::npos) break;
     rest.remove_prefix(newline + 1);
   }
-  // A document of mostly short lines (a table, a list, a poem) keeps them all.
-  if (2 * kept < total) tokens_.assign(line_tokens_.begin(), line_tokens_.end());
+  // A document of mostly short lines (a table, a list, a poem) keeps them all,
+  // and so does a short one: templated notices ("Qtly div ... / Pay ... /
+  // Record ...") differ only in their short lines.
+  if (2 * kept < total || kept < kMinKeptTokens) {
+    tokens_.assign(line_tokens_.begin(), line_tokens_.end());
+  }
   line_tokens_.clear();
 }
 
@@ -179,8 +187,8 @@ Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
 
   token_hashes_.resize(tokens_.size());
   for (size_t i = 0; i < tokens_.size(); ++i) {
-    uint64_t h = XXH3_64bits_withSeed(tokens_[i].data(), tokens_[i].size(),
-                                      kTokenSeed);
+    uint64_t h =
+        XXH3_64bits_withSeed(tokens_[i].data(), tokens_[i].size(), kTokenSeed);
     // Shingles hash the token hashes as little-endian bytes (FORMAT.md).
     if constexpr (std::endian::native == std::endian::big) {
       h = __builtin_bswap64(h);
@@ -193,9 +201,8 @@ Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
   const size_t count = n - width + 1;
   out->reserve(out->size() + count);
   for (size_t i = 0; i < count; ++i) {
-    out->push_back(XXH3_64bits_withSeed(&token_hashes_[i],
-                                        width * sizeof(uint64_t),
-                                        kShingleSeed));
+    out->push_back(XXH3_64bits_withSeed(
+        &token_hashes_[i], width * sizeof(uint64_t), kShingleSeed));
   }
   return Status::OK();
 }

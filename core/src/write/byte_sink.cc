@@ -31,7 +31,8 @@ class FdWriter {
       const ssize_t put = ::write(fd_, data, n);
       if (put < 0) {
         if (errno == EINTR) continue;
-        return Status::IOError(path_ + ": write failed: " + std::strerror(errno));
+        return Status::IOError(path_ +
+                               ": write failed: " + std::strerror(errno));
       }
       data += put;
       n -= static_cast<size_t>(put);
@@ -58,8 +59,8 @@ class FileSink final : public ByteSink {
       temp = path + ".tmp.XXXXXX";
       fd = ::mkstemp(temp.data());
       if (fd < 0) {
-        return Status::IOError(path + ": cannot create output: " +
-                               std::strerror(errno));
+        return Status::IOError(
+            path + ": cannot create output: " + std::strerror(errno));
       }
       ::fchmod(fd, 0644);
     }
@@ -90,8 +91,8 @@ class FileSink final : public ByteSink {
       return Status::IOError(path_ + ": fsync failed: " + std::strerror(errno));
     }
     if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-      return Status::IOError(path_ + ": cannot rename into place: " +
-                             std::strerror(errno));
+      return Status::IOError(
+          path_ + ": cannot rename into place: " + std::strerror(errno));
     }
     committed_ = true;
     return Status::OK();
@@ -99,7 +100,9 @@ class FileSink final : public ByteSink {
 
  private:
   FileSink(int fd, std::string path, std::string temp, Codec codec)
-      : writer_(fd, path), path_(std::move(path)), temp_(std::move(temp)),
+      : writer_(fd, path),
+        path_(std::move(path)),
+        temp_(std::move(temp)),
         codec_(codec) {}
 
   Status init() {
@@ -113,8 +116,8 @@ class FileSink final : public ByteSink {
       gzip_ready_ = true;
     } else if (codec_ == Codec::kZstd) {
       zstd_ = ZSTD_createCStream();
-      if (zstd_ == nullptr ||
-          ZSTD_isError(ZSTD_CCtx_setParameter(zstd_, ZSTD_c_compressionLevel, 3))) {
+      if (zstd_ == nullptr || ZSTD_isError(ZSTD_CCtx_setParameter(
+                                  zstd_, ZSTD_c_compressionLevel, 3))) {
         return Status::Internal(path_ + ": ZSTD_createCStream failed");
       }
     }
@@ -150,7 +153,8 @@ class FileSink final : public ByteSink {
           ZSTD_outBuffer out{out_.data(), out_.size(), 0};
           remaining = ZSTD_compressStream2(zstd_, &out, &in, mode);
           if (ZSTD_isError(remaining)) {
-            return Status::Internal(path_ + ": " + ZSTD_getErrorName(remaining));
+            return Status::Internal(path_ + ": " +
+                                    ZSTD_getErrorName(remaining));
           }
           NEARDUP_RETURN_IF_ERROR(writer_.write(out_.data(), out.pos));
         } while (finish ? remaining != 0 : in.pos < in.size);
