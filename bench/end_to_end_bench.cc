@@ -5,10 +5,11 @@
 // The dump is made once per process, in a temporary directory, from the
 // bundled Reuters-21578 corpus: NEARDUP_BENCH_DOCS articles (default 50000)
 // of about 4 KB, each two runs of consecutive Reuters texts from random
-// starts; about 20% of the articles are syndicated copies of an earlier one,
-// with their own header and footer lines and a few words edited. Lines are
-// {"id": "...", "text": "..."}. Everything is drawn from one std::mt19937_64
-// with a fixed seed, so a given size always gives the same file.
+// starts, cut to 2 KB each; about 20% of the articles are syndicated copies
+// of an earlier one, with their own header and footer lines and a few words
+// edited. Lines are {"id": "...", "text": "..."}. Everything is drawn from one
+// std::mt19937_64 with a fixed seed (and no std:: distribution, whose output is
+// up to the library), so a given size always gives the same file.
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -27,10 +29,13 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "bench_common.h"
 #include "neardup/pipeline.h"
+#include "parse/record_parser.h"
+#include "reader/jsonl_reader.h"
 #include "write/byte_sink.h"
 
 namespace neardup::bench {
@@ -42,20 +47,25 @@ constexpr uint64_t kSeed = 0x6e6577731987;  // "news" 1987
 constexpr uint64_t kDefaultDocs = 50000;
 constexpr size_t kArticleBytes = 4096;
 constexpr int kRunsPerArticle = 2;
-constexpr double kCopyFraction = 0.2;
+constexpr uint64_t kCopyPercent = 20;
 
 // ---- The dump ----
+
+constexpr uint32_t kNoSource = ~uint32_t{0};
 
 struct Dump {
   std::string path;
   uint64_t docs = 0;
   uint64_t copies = 0;
   uint64_t bytes = 0;
+  // For each document, the document it is a copy of, or kNoSource.
+  std::vector<uint32_t> source;
 };
 
 // An original article is determined by where its runs of texts start.
 struct Original {
   uint32_t starts[kRunsPerArticle];
+  uint32_t doc;
 };
 
 constexpr std::string_view kCities[] = {"LONDON",    "NEW YORK", "TOKYO",
@@ -82,27 +92,40 @@ std::string_view pick(std::mt19937_64& rng, const T (&items)[N]) {
   return items[rng() % N];
 }
 
-// Joins runs of consecutive texts, kArticleBytes / kRunsPerArticle bytes
-// each, then cuts at the last space or newline before kArticleBytes.
-std::string article_body(const std::vector<std::string>& texts,
-                         const Original& original) {
-  std::string body;
-  for (int run = 0; run < kRunsPerArticle; ++run) {
-    const size_t run_end = kArticleBytes * (run + 1) / kRunsPerArticle;
-    for (size_t i = original.starts[run]; body.size() < run_end;
-         i = (i + 1) % texts.size()) {
-      if (texts[i].empty()) continue;
-      if (!body.empty()) body.push_back('\n');
-      body += texts[i];
+// Cuts `s` to at most `bytes` bytes, at its last space or newline there
+// (or at a UTF-8 character boundary if it has none).
+void cut_at_word(size_t bytes, std::string* s) {
+  if (s->size() <= bytes) return;
+  size_t cut = s->find_last_of(" \n", bytes);
+  if (cut == std::string::npos || cut == 0) {
+    cut = bytes;
+    while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xC0) == 0x80) {
+      --cut;
     }
   }
-  if (body.size() > kArticleBytes) {
-    size_t cut = body.find_last_of(" \n", kArticleBytes);
-    if (cut == std::string::npos || cut == 0) {
-      cut = kArticleBytes;
-      while ((static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+  s->resize(cut);
+}
+
+// Joins kRunsPerArticle runs of consecutive texts, each cut to its share of
+// kArticleBytes, so that no single long text makes up a whole article: two
+// articles share a run start fairly often (each text is used about 36 times
+// in a 200000-article dump), but then they share only that part.
+std::string article_body(const std::vector<std::string>& texts,
+                         const Original& original) {
+  constexpr size_t kRunBytes = kArticleBytes / kRunsPerArticle - 1;
+  std::string body;
+  std::string run_text;
+  for (uint32_t start : original.starts) {
+    run_text.clear();
+    for (size_t i = start; run_text.size() < kRunBytes;
+         i = (i + 1) % texts.size()) {
+      if (texts[i].empty()) continue;
+      if (!run_text.empty()) run_text.push_back('\n');
+      run_text += texts[i];
     }
-    body.resize(cut);
+    cut_at_word(kRunBytes, &run_text);
+    if (!body.empty()) body.push_back('\n');
+    body += run_text;
   }
   return body;
 }
@@ -174,7 +197,6 @@ Dump generate_dump(const std::string& path, uint64_t docs) {
   // Not cached: the corpus is freed before anything is measured.
   const std::vector<std::string> texts = read_reuters_texts();
   std::mt19937_64 rng(kSeed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::vector<Original> originals;
 
   std::FILE* out = std::fopen(path.c_str(), "wb");
@@ -186,16 +208,19 @@ Dump generate_dump(const std::string& path, uint64_t docs) {
   char id[32];
   for (uint64_t doc = 0; doc < docs; ++doc) {
     std::string text;
-    if (!originals.empty() && unit(rng) < kCopyFraction) {
+    if (!originals.empty() && rng() % 100 < kCopyPercent) {
       const Original& source = originals[rng() % originals.size()];
       text = syndicated_copy(rng, article_body(texts, source));
+      dump.source.push_back(source.doc);
       ++dump.copies;
     } else {
       Original original;
       for (uint32_t& start : original.starts) {
         start = static_cast<uint32_t>(rng() % texts.size());
       }
+      original.doc = static_cast<uint32_t>(doc);
       originals.push_back(original);
+      dump.source.push_back(kNoSource);
       text = article_body(texts, original);
     }
     std::snprintf(id, sizeof(id), "doc-%08llu",
@@ -289,6 +314,13 @@ struct Sample {
 };
 std::map<std::string, std::vector<Sample>>* g_samples = nullptr;
 
+// Starts a peak-RSS measurement: gives the heap that earlier runs freed back
+// to the system first, so that it is not counted again.
+void start_peak_rss() {
+  malloc_trim(0);
+  reset_peak_rss();
+}
+
 void add_rate_counters(benchmark::State& state, const std::string& label,
                        double seconds, uint64_t peak_rss) {
   const auto docs = static_cast<double>(g_dump->docs);
@@ -296,9 +328,12 @@ void add_rate_counters(benchmark::State& state, const std::string& label,
                           static_cast<int64_t>(g_dump->docs));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(g_dump->bytes));
-  // Rates are per second of the benchmark's time (real time here).
-  state.counters["docs_per_min"] = benchmark::Counter(
-      docs * 60, benchmark::Counter::kIsIterationInvariantRate);
+  // Per minute of wall-clock time. A plain counter: Google Benchmark would
+  // print a kIsRate counter with a "/s" suffix.
+  state.counters["docs_per_min"] =
+      seconds > 0
+          ? docs * static_cast<double>(state.iterations()) * 60 / seconds
+          : 0.0;
   state.counters["peak_rss_MB"] = static_cast<double>(peak_rss) / 1e6;
   if (g_parse_docs_per_second > 0 && seconds > 0) {
     state.counters["ratio_to_parse"] = docs *
@@ -310,7 +345,7 @@ void add_rate_counters(benchmark::State& state, const std::string& label,
 
 void BM_ParseOnly(benchmark::State& state) {
   simdjson::ondemand::parser parser;
-  reset_peak_rss();
+  start_peak_rss();
   ParseCount count;
   const Clock::time_point start = Clock::now();
   for (auto _ : state) {
@@ -327,13 +362,58 @@ void BM_ParseOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseOnly)->UseRealTime()->Unit(benchmark::kMillisecond);
 
+// How the clusters match the planted copies. Not a precision: the Reuters
+// texts have near-duplicates of their own.
+struct Quality {
+  double copies_found_pct = 0;      // copies in their source's cluster
+  double originals_merged_pct = 0;  // originals not representing a cluster
+};
+
+Quality measure_quality(const std::string& clusters_path) {
+  // One line per document in input order: {"id": ..., "cluster": "doc-N"}.
+  std::string data = read_decompressed(clusters_path);
+  const size_t size = data.size();
+  data.append(internal::kParsePadding, ' ');
+  const std::vector<std::string_view> lines =
+      split_lines(std::string_view(data).substr(0, size));
+  if (lines.size() != g_dump->docs) die(clusters_path + ": wrong line count");
+  internal::RecordParser parser("/cluster", "/id");
+  internal::ParsedRecord record;
+  std::vector<uint32_t> rep(lines.size());
+  for (size_t doc = 0; doc < lines.size(); ++doc) {
+    parser.parse(lines[doc], &record);
+    const std::string_view cluster = record.text;
+    if (!record.ok || cluster.substr(0, 4) != "doc-" ||
+        std::from_chars(cluster.data() + 4, cluster.data() + cluster.size(),
+                        rep[doc])
+                .ec != std::errc()) {
+      die(clusters_path + ": unexpected line " + std::string(lines[doc]));
+    }
+  }
+  uint64_t copies = 0, found = 0, originals = 0, merged = 0;
+  for (size_t doc = 0; doc < rep.size(); ++doc) {
+    const uint32_t source = g_dump->source[doc];
+    if (source == kNoSource) {
+      ++originals;
+      merged += rep[doc] != doc;
+    } else {
+      ++copies;
+      found += rep[doc] == rep[source];
+    }
+  }
+  Quality quality;
+  if (copies > 0) quality.copies_found_pct = 100.0 * found / copies;
+  if (originals > 0) quality.originals_merged_pct = 100.0 * merged / originals;
+  return quality;
+}
+
 // Arg: worker threads.
 void BM_Dedup(benchmark::State& state) {
   DedupOptions options;
   options.threads = static_cast<int>(state.range(0));
   DedupOutputs outputs;
   outputs.clusters_path = g_dir->file("clusters.jsonl");
-  reset_peak_rss();
+  start_peak_rss();
   DedupStats stats;
   const Clock::time_point start = Clock::now();
   for (auto _ : state) {
@@ -356,8 +436,9 @@ void BM_Dedup(benchmark::State& state) {
   const auto docs = static_cast<double>(stats.documents);
   state.counters["duplicates_pct"] =
       100.0 * static_cast<double>(stats.duplicates) / docs;
-  state.counters["copies_pct"] =
-      100.0 * static_cast<double>(g_dump->copies) / docs;
+  const Quality quality = measure_quality(outputs.clusters_path);
+  state.counters["copies_found_pct"] = quality.copies_found_pct;
+  state.counters["orig_merged_pct"] = quality.originals_merged_pct;
   state.counters["read_fp_s"] = stats.read_fingerprint_seconds;
   state.counters["index_s"] = stats.index_seconds;
   state.counters["write_s"] = stats.write_seconds;
@@ -386,13 +467,16 @@ double median(std::vector<double> values) {
 
 // Medians over the final runs of each benchmark (those with the most
 // iterations; the others were Google Benchmark finding the iteration count).
+// Printed to stderr, like the dump's description, so that stdout stays
+// Google Benchmark's own (e.g. with --benchmark_format=json).
 void print_summary() {
   if (g_samples->empty()) return;
-  std::printf("\nSummary: %llu docs, %.1f MB (medians of %s)\n",
-              static_cast<unsigned long long>(g_dump->docs),
-              static_cast<double>(g_dump->bytes) / 1e6, "final runs");
-  std::printf("%-18s %14s %10s %12s %8s %5s\n", "", "docs/min", "MB/s",
-              "peak RSS MB", "ratio", "runs");
+  std::fflush(stdout);
+  std::fprintf(stderr, "\nSummary: %llu docs, %.1f MB (medians of %s)\n",
+               static_cast<unsigned long long>(g_dump->docs),
+               static_cast<double>(g_dump->bytes) / 1e6, "final runs");
+  std::fprintf(stderr, "%-18s %14s %10s %12s %8s %5s\n", "", "docs/min", "MB/s",
+               "peak RSS MB", "ratio", "runs");
   double parse_rate = 0;
   if (auto it = g_samples->find("parse_only"); it != g_samples->end()) {
     std::vector<double> rates;
@@ -414,13 +498,14 @@ void print_summary() {
       rss.push_back(static_cast<double>(s.peak_rss) / 1e6);
     }
     const double rate = median(rates);
-    std::printf(
-        "%-18s %14.0f %10.1f %12.1f %8.3f %5zu\n", label.c_str(), rate * 60,
-        rate / static_cast<double>(g_dump->docs) *
-            static_cast<double>(g_dump->bytes) / 1e6,
-        median(rss), parse_rate > 0 ? rate / parse_rate : 0.0, rates.size());
+    std::fprintf(stderr, "%-18s %14.0f %10.1f %12.1f %8.3f %5zu\n",
+                 label.c_str(), rate * 60,
+                 rate / static_cast<double>(g_dump->docs) *
+                     static_cast<double>(g_dump->bytes) / 1e6,
+                 median(rss), parse_rate > 0 ? rate / parse_rate : 0.0,
+                 rates.size());
   }
-  std::printf("ratio = docs/s of the row / docs/s of parse_only\n");
+  std::fprintf(stderr, "ratio = docs/s of the row / docs/s of parse_only\n");
 }
 
 }  // namespace

@@ -118,7 +118,8 @@ void BM_Tokenize(benchmark::State& state, Script script) {
   set_throughput(state, normalized.size(), tokens.size());
 }
 
-// The whole text stage (normalize, tokenize, hash); items: shingles.
+// The whole text stage (normalize, tokenize, line filter, hash) with the
+// default TextOptions, as the pipeline runs it; items: shingles.
 void BM_Shingle(benchmark::State& state, Script script) {
   const std::string text =
       make_text(script, static_cast<size_t>(state.range(0)));
@@ -126,7 +127,8 @@ void BM_Shingle(benchmark::State& state, Script script) {
   Shingler shingler(options);
   std::vector<uint64_t> shingles;
 
-  // Verify: n tokens give n - k + 1 shingles (1 if 0 < n < k).
+  // Verify: without the line filter, n tokens give n - k + 1 shingles (1 if
+  // 0 < n < k); with it, at least one and no more than that.
   std::string normalized;
   if (Status s = normalize_text(text, &normalized); !s.ok()) {
     state.SkipWithError(s.to_string().c_str());
@@ -137,9 +139,19 @@ void BM_Shingle(benchmark::State& state, Script script) {
   const size_t k = static_cast<size_t>(options.shingle_words);
   const size_t expected =
       tokens.empty() ? 0 : (tokens.size() >= k ? tokens.size() - k + 1 : 1);
-  if (Status s = shingler.shingle(text, &shingles);
+  TextOptions unfiltered = options;
+  unfiltered.min_line_words = 0;
+  Shingler unfiltered_shingler(unfiltered);
+  if (Status s = unfiltered_shingler.shingle(text, &shingles);
       !s.ok() || shingles.size() != expected) {
     state.SkipWithError("shingle count differs from the token count");
+    return;
+  }
+  shingles.clear();
+  if (Status s = shingler.shingle(text, &shingles);
+      !s.ok() || shingles.size() > expected ||
+      shingles.empty() != (expected == 0)) {
+    state.SkipWithError("the line filter gave an impossible shingle count");
     return;
   }
 
