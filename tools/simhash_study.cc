@@ -230,7 +230,7 @@ class Featurizer {
  public:
   explicit Featurizer(int min_line_words)
       : jaccard_(neardup::TextOptions{.shingle_words = kJaccardShingle,
-                                       .min_line_words = 0}) {
+                                      .min_line_words = 0}) {
     for (int k = kMinK; k <= kMaxK; ++k) {
       shinglers_.emplace_back(neardup::TextOptions{
           .shingle_words = k, .min_line_words = min_line_words});

@@ -110,3 +110,29 @@ TEST(CliTest, ReadsStdinAndWritesTheOutputToStdout) {
 
 }  // namespace
 }  // namespace neardup
+
+namespace neardup {
+namespace {
+
+TEST(CliTest, DrawsAProgressBarOnATerminalOnly) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "no `script` to provide a terminal";
+  }
+  testing::TempDir dir;
+  // `script` runs the command on a pseudo-terminal and copies what it shows.
+  const std::string command = "script -qec '" + std::string(NEARDUP_CLI_PATH) +
+                              " dedup " + kReuters + "' " + dir.file("typescript") +
+                              " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string shown = testing::read_file(dir.file("typescript"));
+  EXPECT_NE(shown.find("\r["), std::string::npos) << shown;
+  EXPECT_NE(shown.find("MB"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("neardup: 21578 lines"), std::string::npos) << shown;
+  // Not a terminal: the summary only.
+  CliRun piped = run_cli("dedup " + kReuters);
+  EXPECT_EQ(piped.out.find("\r["), std::string::npos) << piped.out;
+  EXPECT_NE(piped.out.find("neardup: 21578 lines"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neardup
