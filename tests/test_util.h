@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace neardup::testing {
@@ -54,6 +55,50 @@ inline std::vector<std::string> read_lines(const std::string& path) {
   std::istringstream in(read_file(path));
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// One line of a --clusters file.
+struct ClusterLine {
+  std::string id, cluster;
+  bool representative = false;
+  int distance = -1;
+};
+
+// Parses the fixed --clusters line layout; any deviation fails the test.
+// (No std::regex: GCC 12 warns inside it under sanitizers.)
+inline bool parse_cluster_line(std::string_view line, ClusterLine* out) {
+  auto expect = [&line](std::string_view lit) {
+    if (line.substr(0, lit.size()) != lit) return false;
+    line.remove_prefix(lit.size());
+    return true;
+  };
+  auto until_quote = [&line](std::string* v) {
+    size_t end = line.find('"');
+    if (end == std::string_view::npos) return false;
+    *v = std::string(line.substr(0, end));
+    line.remove_prefix(end);
+    return true;
+  };
+  if (!expect(R"({"id": ")") || !until_quote(&out->id) ||
+      !expect(R"(", "cluster": ")") || !until_quote(&out->cluster) ||
+      !expect(R"(", "representative": )")) {
+    return false;
+  }
+  if (expect("true")) {
+    out->representative = true;
+  } else if (expect("false")) {
+    out->representative = false;
+  } else {
+    return false;
+  }
+  if (!expect(R"(, "distance": )")) return false;
+  size_t digits = 0;
+  while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') {
+    ++digits;
+  }
+  if (digits == 0 || line.substr(digits) != "}") return false;
+  out->distance = std::stoi(std::string(line.substr(0, digits)));
+  return true;
 }
 
 // Bundled datasets live in the source tree.

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "neardup/neardup.h"
@@ -14,21 +14,12 @@
 namespace neardup {
 namespace {
 
-struct ClusterLine {
-  std::string id, cluster;
-  bool representative = false;
-  int distance = -1;
-};
-
-std::vector<ClusterLine> read_clusters(const std::string& path) {
-  static const std::regex kLine(
-      R"re(^\{"id": "([^"]*)", "cluster": "([^"]*)", "representative": (true|false), "distance": (\d+)\}$)re");
-  std::vector<ClusterLine> out;
+std::vector<testing::ClusterLine> read_clusters(const std::string& path) {
+  std::vector<testing::ClusterLine> out;
   for (const std::string& line : testing::read_lines(path)) {
-    std::smatch m;
-    EXPECT_TRUE(std::regex_match(line, m, kLine)) << line;
-    if (m.empty()) continue;
-    out.push_back({m[1], m[2], m[3] == "true", std::stoi(m[4])});
+    testing::ClusterLine parsed;
+    EXPECT_TRUE(testing::parse_cluster_line(line, &parsed)) << line;
+    out.push_back(parsed);
   }
   return out;
 }
@@ -144,9 +135,11 @@ TEST_F(PipelineTest, HostileInputIsAccountedLineByLine) {
 TEST_F(PipelineTest, TruncatedCompressedInputsKeepWhatWasDecoded) {
   std::string data;
   for (int i = 0; i < 2000; ++i) {
-    data += record("r" + std::to_string(i), std::string(kArticle) + " item " +
-                                                std::to_string(i * 7919)) +
-            "\n";
+    std::string text = kArticle;
+    text += " item ";
+    text += std::to_string(i * 7919);
+    data += record(std::string("r") += std::to_string(i), text);
+    data += '\n';
   }
   for (const std::string name : {"cut.jsonl.gz", "cut.jsonl.zst"}) {
     std::string packed = name.ends_with(".gz") ? testing::gzip(data)

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -61,12 +60,11 @@ size_t words(const std::string& s) {
 }
 
 std::map<std::string, std::string> cluster_of(const std::string& path) {
-  static const std::regex kLine(
-      R"re(^\{"id": "([^"]*)", "cluster": "([^"]*)",)re");
   std::map<std::string, std::string> out;
   for (const std::string& line : testing::read_lines(path)) {
-    std::smatch m;
-    if (std::regex_search(line, m, kLine)) out[m[1]] = m[2];
+    testing::ClusterLine parsed;
+    EXPECT_TRUE(testing::parse_cluster_line(line, &parsed)) << line;
+    out[parsed.id] = parsed.cluster;
   }
   return out;
 }

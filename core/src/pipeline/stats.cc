@@ -44,8 +44,17 @@ std::string stats_to_json(const DedupStats& s) {
     *out += last ? "\n" : ",\n";
   };
   auto u = [](uint64_t v) { return std::to_string(v); };
+  // Built by appends: `"\"" + std::string(...)` trips GCC 12's -Wrestrict.
+  auto quoted = [](std::string_view v) {
+    std::string q;
+    q.reserve(v.size() + 2);
+    q += '"';
+    q += v;
+    q += '"';
+    return q;
+  };
   std::string out = "{\n";
-  field(&out, "version", "\"" + std::string(version()) + "\"");
+  field(&out, "version", quoted(version()));
   field(&out, "inputs", u(s.inputs));
   field(&out, "input_bytes", u(s.input_bytes));
   field(&out, "uncompressed_bytes", u(s.uncompressed_bytes));
@@ -55,9 +64,9 @@ std::string stats_to_json(const DedupStats& s) {
   std::string reasons = "{";
   for (int r = 0; r < kNumRejectReasons; ++r) {
     if (r > 0) reasons += ", ";
-    reasons += "\"" +
-               std::string(reject_reason_name(static_cast<RejectReason>(r))) +
-               "\": " + u(s.rejected_by_reason[r]);
+    reasons += quoted(reject_reason_name(static_cast<RejectReason>(r)));
+    reasons += ": ";
+    reasons += u(s.rejected_by_reason[r]);
   }
   reasons += "}";
   field(&out, "rejected_by_reason", reasons);
