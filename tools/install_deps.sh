@@ -7,4 +7,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   g++ cmake make pkg-config zstd \
   libtbb-dev libsimdjson-dev libxxhash-dev libzstd-dev zlib1g-dev \
-  libutf8proc-dev libcli11-dev libgtest-dev libbenchmark-dev >/dev/null
+  libutf8proc-dev libhwy-dev libcli11-dev libgtest-dev libbenchmark-dev >/dev/null

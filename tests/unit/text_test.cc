@@ -1,9 +1,14 @@
 #include "neardup/text.h"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
+#include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "test_util.h"
 
 namespace neardup {
 namespace {
@@ -22,6 +27,64 @@ std::vector<std::string> tokens(std::string_view raw) {
 }
 
 using Tokens = std::vector<std::string>;
+
+// normalize_text() as specified: utf8proc over the whole text at once.
+std::string normalized_whole(std::string_view text) {
+  utf8proc_uint8_t* mapped = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+      static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                     UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                     UTF8PROC_IGNORE));
+  if (n < 0) return "<error>";
+  std::string out(reinterpret_cast<const char*>(mapped),
+                  static_cast<size_t>(n));
+  std::free(mapped);
+  return out;
+}
+
+// Normalizing runs of non-ASCII characters one at a time must equal
+// normalizing the whole text: ASCII bases followed by combining marks,
+// marks to reorder, compatibility forms, ignorables, invalid sequences.
+TEST(NormalizeTest, PiecewiseEqualsWholeText) {
+  const std::vector<std::string> pieces = {"e",
+                                           "E",
+                                           "a",
+                                           " ",
+                                           "\n",
+                                           "\xCC\x81" /*U+0301*/,
+                                           "\xCC\xA3" /*U+0323*/,
+                                           "\xC3\x89" /*É*/,
+                                           "\xEF\xAC\x81" /*ﬁ*/,
+                                           "\xC2\xAD" /*soft hyphen*/,
+                                           "\xEF\xBC\x92" /*２*/,
+                                           "\xE2\x80\x99" /*’*/,
+                                           "\xE1\x84\x80" /*Hangul L*/,
+                                           "\xE1\x85\xA1" /*Hangul V*/,
+                                           "\xE6\x9D\xB1" /*東*/,
+                                           "\xC3\x9F" /*ß*/,
+                                           "\xE2\x84\xAA" /*Kelvin*/,
+                                           "K",
+                                           "1"};
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(rng() % 12);
+    for (int i = 0; i < length; ++i) text += pieces[rng() % pieces.size()];
+    std::string out;
+    ASSERT_TRUE(normalize_text(text, &out).ok()) << text;
+    EXPECT_EQ(out, normalized_whole(text)) << text;
+  }
+  // Real text with curly quotes and dashes.
+  const std::string seeds =
+      testing::read_file(testing::bundled("seeds/seeds.jsonl"));
+  EXPECT_EQ(normalized(seeds), normalized_whole(seeds));
+  // Invalid UTF-8 anywhere is still an error.
+  std::string out;
+  EXPECT_FALSE(normalize_text("abc \xC3 def", &out).ok());
+  EXPECT_FALSE(normalize_text("\xE2\x80", &out).ok());
+}
 
 TEST(NormalizeTest, AsciiIsLowerCased) {
   EXPECT_EQ(normalized("Hello, WORLD 42!"), "hello, world 42!");

@@ -58,13 +58,22 @@ class Shingler {
   const TextOptions& options() const { return options_; }
 
  private:
-  void filter_short_lines();  // tokens_ from normalized_, per the option
+  void filter_short_lines();  // drops tokens_ of short lines, per the option
+  void hash_tokens();         // token_hashes_ from tokens_
 
   TextOptions options_;
   std::string normalized_;
   std::vector<std::string_view> tokens_;
-  std::vector<std::string_view> line_tokens_;
+  // Bit sets over the bytes of normalized_ (see text/byte_classes.h).
+  std::vector<uint64_t> word_bits_, high_bits_, newline_bits_, split_bits_,
+      start_bits_;
+  std::vector<uint32_t> edges_;  // offsets where tokens start and end
+  struct TokenRun {
+    size_t first, end;
+  };
+  std::vector<TokenRun> kept_runs_;  // tokens of lines the filter keeps
   std::vector<uint64_t> token_hashes_;
+  std::vector<uint32_t> by_length_;  // token indexes, grouped for hashing
 };
 
 }  // namespace neardup

@@ -1,4 +1,6 @@
-// SimHash (Charikar 2002, section 3) with unit weights.
+// SimHash (Charikar 2002, section 3) with unit weights. The vote counting is
+// compiled once per SIMD target by Highway's foreach_target.h and dispatched
+// at run time.
 
 #include <array>
 #include <cstring>
@@ -6,47 +8,92 @@
 #include "neardup/fingerprint.h"
 #include "neardup/text.h"
 
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "fingerprint/simhash.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+// Lane i of the counting vectors counts bit i of the features: it reads byte
+// i / 8 of the feature (kByteOf) and tests bit i % 8 of it (kBitOf).
+#ifndef NEARDUP_SIMHASH_TABLES_
+#define NEARDUP_SIMHASH_TABLES_
+namespace neardup::internal {
+alignas(64) inline constexpr uint8_t kByteOf[64] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2,
+    2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5,
+    5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7};
+alignas(64) inline constexpr uint8_t kBitOf[64] = {
+    1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
+    1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
+    1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
+    1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+}  // namespace neardup::internal
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace neardup::internal {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Adds to totals[i] the number of `features` with bit i set. 8-bit counters
+// in vectors, flushed to the totals every 255 features before they overflow.
+void CountBits(const uint64_t* features, size_t count, uint32_t* totals) {
+  const hn::ScalableTag<uint8_t> d8;
+  const hn::Repartition<uint64_t, decltype(d8)> d64;
+  const size_t lanes = hn::Lanes(d8);
+  if (lanes > 64 || 64 % lanes != 0) {  // vectors wider than 64 counters
+    for (size_t f = 0; f < count; ++f) {
+      for (int bit = 0; bit < 64; ++bit)
+        totals[bit] += (features[f] >> bit) & 1;
+    }
+    return;
+  }
+  const size_t vectors = 64 / lanes;
+  using V = hn::Vec<decltype(d8)>;
+  V byte_of[8], bit_of[8], counters[8];
+  for (size_t v = 0; v < vectors; ++v) {
+    byte_of[v] = hn::Load(d8, kByteOf + v * lanes);
+    bit_of[v] = hn::Load(d8, kBitOf + v * lanes);
+  }
+  const V one = hn::Set(d8, 1);
+  HWY_ALIGN uint8_t flushed[64];
+  size_t pos = 0;
+  while (pos < count) {
+    const size_t end = count - pos > 255 ? pos + 255 : count;
+    for (size_t v = 0; v < vectors; ++v) counters[v] = hn::Zero(d8);
+    for (; pos < end; ++pos) {
+      // Every 16-byte block holds the feature, so a byte shuffle within
+      // blocks can give each lane its byte.
+      const V feature = hn::BitCast(d8, hn::Set(d64, features[pos]));
+      for (size_t v = 0; v < vectors; ++v) {
+        const V bits =
+            hn::And(hn::TableLookupBytes(feature, byte_of[v]), bit_of[v]);
+        counters[v] = hn::Add(counters[v], hn::Min(bits, one));
+      }
+    }
+    for (size_t v = 0; v < vectors; ++v) {
+      hn::Store(counters[v], d8, flushed + v * lanes);
+    }
+    for (int bit = 0; bit < 64; ++bit) totals[bit] += flushed[bit];
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace neardup::internal
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 namespace neardup {
 
-namespace {
-
-// kSpread[v] has byte j equal to bit j of v: one byte of a feature spread over
-// eight 8-bit counters, so one 64-bit add bumps eight counters at once.
-constexpr std::array<uint64_t, 256> make_spread() {
-  std::array<uint64_t, 256> table{};
-  for (int v = 0; v < 256; ++v) {
-    uint64_t spread = 0;
-    for (int j = 0; j < 8; ++j) spread |= uint64_t((v >> j) & 1) << (8 * j);
-    table[v] = spread;
-  }
-  return table;
-}
-constexpr std::array<uint64_t, 256> kSpread = make_spread();
-
-// 8-bit counters overflow after 255 increments: flush before that.
-constexpr size_t kBatch = 255;
-
-}  // namespace
+namespace internal {
+HWY_EXPORT(CountBits);
+}  // namespace internal
 
 Fingerprint simhash64(std::span<const uint64_t> features) {
   if (features.empty()) return 0;
   std::array<uint32_t, 64> totals{};
-  size_t pos = 0;
-  while (pos < features.size()) {
-    const size_t end = std::min(features.size(), pos + kBatch);
-    // counters[j] holds, in byte b, the count of bit 8*j + b.
-    std::array<uint64_t, 8> counters{};
-    for (; pos < end; ++pos) {
-      const uint64_t h = features[pos];
-      for (int j = 0; j < 8; ++j) counters[j] += kSpread[(h >> (8 * j)) & 0xff];
-    }
-    for (int j = 0; j < 8; ++j) {
-      for (int b = 0; b < 8; ++b) {
-        totals[8 * j + b] +=
-            static_cast<uint32_t>((counters[j] >> (8 * b)) & 0xff);
-      }
-    }
-  }
+  HWY_DYNAMIC_DISPATCH(internal::CountBits)
+  (features.data(), features.size(), totals.data());
   // Bit set iff strictly more than half of the features have it.
   const uint64_t n = features.size();
   Fingerprint result = 0;
@@ -76,3 +123,4 @@ Result<Fingerprint> simhash64_text(std::string_view text,
 }
 
 }  // namespace neardup
+#endif  // HWY_ONCE

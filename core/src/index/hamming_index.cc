@@ -9,6 +9,8 @@
 #include <cmath>
 #include <utility>
 
+#include "common/bits.h"
+
 namespace neardup {
 
 namespace {
@@ -126,7 +128,7 @@ void HammingTables::find_pairs(int table,
         }
         if (owned_by_earlier(table, agree)) continue;
         ++candidates;
-        const int distance = std::popcount(diff);
+        const int distance = internal::popcount64(diff);
         if (distance <= max_distance_) {
           ++verified;
           // Sorted by (key, index), so a < b within a run.

@@ -3,6 +3,12 @@
 #include "neardup/text.h"
 
 #include <utf8proc.h>
+
+#include "common/bits.h"
+#include "text/byte_classes.h"
+
+// Inlined: most tokens are 1-16 bytes, where a call costs as much as the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <array>
@@ -14,40 +20,8 @@ namespace neardup {
 
 namespace {
 
-constexpr std::array<uint8_t, 256> make_ascii_lower() {
-  std::array<uint8_t, 256> table{};
-  for (int c = 0; c < 256; ++c) {
-    table[c] = static_cast<uint8_t>((c >= 'A' && c <= 'Z') ? c + 32 : c);
-  }
-  return table;
-}
-constexpr std::array<uint8_t, 256> kAsciiLower = make_ascii_lower();
-
 // The line filter applies only when at least this many tokens remain.
 constexpr size_t kMinKeptTokens = 50;
-
-constexpr std::array<bool, 128> make_ascii_word() {
-  std::array<bool, 128> table{};
-  for (int c = 0; c < 128; ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               (c >= '0' && c <= '9');
-  }
-  return table;
-}
-constexpr std::array<bool, 128> kAsciiWord = make_ascii_word();
-
-bool is_ascii(std::string_view text) {
-  // Eight bytes at a time: any byte with its high bit set is non-ASCII.
-  size_t i = 0;
-  uint64_t any = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, 8);
-    any |= word;
-  }
-  for (; i < text.size(); ++i) any |= static_cast<uint8_t>(text[i]);
-  return (any & 0x8080808080808080ULL) == 0;
-}
 
 // Scripts written without spaces between words: each code point is a token.
 bool is_unspaced_script(utf8proc_int32_t cp) {
@@ -81,112 +55,279 @@ bool is_word_category(utf8proc_category_t category) {
   }
 }
 
-}  // namespace
-
-Status normalize_text(std::string_view text, std::string* out) {
-  out->clear();
-  if (is_ascii(text)) {
-    // NFKC and case folding leave ASCII as it is, apart from lower-casing.
-    out->resize(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-      (*out)[i] = static_cast<char>(kAsciiLower[static_cast<uint8_t>(text[i])]);
-    }
-    return Status::OK();
+// Index of the first set bit at or after `pos` in `bits`, or `end`.
+size_t next_set(const std::vector<uint64_t>& bits, size_t pos, size_t end) {
+  size_t w = pos / 64;
+  if (w >= bits.size()) return end;
+  uint64_t word = bits[w] & (~uint64_t{0} << (pos % 64));
+  while (word == 0) {
+    if (++w == bits.size()) return end;
+    word = bits[w];
   }
-  utf8proc_uint8_t* mapped = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-      static_cast<utf8proc_ssize_t>(text.size()), &mapped,
-      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                     UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                                     UTF8PROC_IGNORE));
-  if (n < 0) {
-    return Status::Corruption(std::string("text: ") + utf8proc_errmsg(n));
-  }
-  out->assign(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
-  std::free(mapped);
-  return Status::OK();
+  const size_t found = w * 64 + static_cast<size_t>(std::countr_zero(word));
+  return found < end ? found : end;
 }
 
-void tokenize(std::string_view text, std::vector<std::string_view>* out) {
+// Index of the first clear bit at or after `pos` in `bits`, or `end`.
+size_t next_clear(const std::vector<uint64_t>& bits, size_t pos, size_t end) {
+  size_t w = pos / 64;
+  if (w >= bits.size()) return end;
+  uint64_t word = ~bits[w] & (~uint64_t{0} << (pos % 64));
+  while (word == 0) {
+    if (++w == bits.size()) return end;
+    word = ~bits[w];
+  }
+  const size_t found = w * 64 + static_cast<size_t>(std::countr_zero(word));
+  return found < end ? found : end;
+}
+
+void set_bits(std::vector<uint64_t>* bits, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i) (*bits)[i / 64] |= uint64_t{1} << (i % 64);
+}
+
+bool test_bit(const std::vector<uint64_t>& bits, size_t i) {
+  return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+// Marks the non-ASCII word characters of `text` in `word`, and the edges of
+// characters of unspaced scripts in `split`; returns whether `split` is used.
+bool classify_non_ascii(std::string_view text,
+                        const std::vector<uint64_t>& high,
+                        std::vector<uint64_t>* word,
+                        std::vector<uint64_t>* split) {
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   const size_t size = text.size();
-  size_t start = 0;
-  bool in_token = false;
-  size_t i = 0;
+  bool any_split = false;
+  size_t i = next_set(high, 0, size);
   while (i < size) {
-    const uint8_t byte = bytes[i];
-    if (byte < 0x80) {
-      if (kAsciiWord[byte]) {
-        if (!in_token) start = i, in_token = true;
-      } else if (in_token) {
-        out->emplace_back(text.data() + start, i - start);
-        in_token = false;
-      }
-      ++i;
-      continue;
-    }
     utf8proc_int32_t cp = -1;
     utf8proc_ssize_t len = utf8proc_iterate(
         bytes + i, static_cast<utf8proc_ssize_t>(size - i), &cp);
     if (len <= 0) len = 1;  // Invalid UTF-8 is a caller error; skip a byte.
     const size_t next = i + static_cast<size_t>(len);
     if (cp >= 0 && is_unspaced_script(cp)) {
-      if (in_token) out->emplace_back(text.data() + start, i - start);
-      out->emplace_back(text.data() + i, next - i);
-      in_token = false;
+      if (!any_split) split->assign(word->size(), 0), any_split = true;
+      set_bits(word, i, next);
+      set_bits(split, i, i + 1);
+      if (next < size) set_bits(split, next, next + 1);
     } else if (cp >= 0 && is_word_category(utf8proc_category(cp))) {
-      if (!in_token) start = i, in_token = true;
-    } else if (in_token) {
-      out->emplace_back(text.data() + start, i - start);
-      in_token = false;
+      set_bits(word, i, next);
     }
-    i = next;
+    i = next_set(high, next, size);
   }
-  if (in_token) out->emplace_back(text.data() + start, size - start);
+  return any_split;
+}
+
+// XXH3's input length classes: 0-3, 4-8, 9-16, 17 and more.
+int length_class(size_t length) {
+  return (length > 3) + (length > 8) + (length > 16);
+}
+
+// Number of set bits of `bits` in positions [from, to).
+size_t count_bits(const std::vector<uint64_t>& bits, size_t from, size_t to) {
+  if (from >= to) return 0;
+  const size_t first = from / 64;
+  const size_t last = (to - 1) / 64;
+  const uint64_t head = ~uint64_t{0} << (from % 64);
+  const uint64_t tail = ~uint64_t{0} >> (63 - (to - 1) % 64);
+  if (first == last) {
+    return static_cast<size_t>(internal::popcount64(bits[first] & head & tail));
+  }
+  size_t count = static_cast<size_t>(internal::popcount64(bits[first] & head));
+  for (size_t w = first + 1; w < last; ++w) {
+    count += static_cast<size_t>(internal::popcount64(bits[w]));
+  }
+  return count + static_cast<size_t>(internal::popcount64(bits[last] & tail));
+}
+
+// Writes the positions of the set bits of `bits` (bit i is byte base + i)
+// to out[0, popcount), and may write garbage to out[popcount, popcount + 3]:
+// unrolled so that the loop mispredicts once per word, not once per bit.
+uint32_t* flatten_bits(uint64_t bits, uint32_t base, uint32_t* out) {
+  const int count = internal::popcount64(bits);
+  uint32_t* const end = out + count;
+  while (out < end) {
+    out[0] = base + static_cast<uint32_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+    out[1] = base + static_cast<uint32_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+    out[2] = base + static_cast<uint32_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+    out[3] = base + static_cast<uint32_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+    out += 4;
+  }
+  return end;
+}
+
+// Appends the tokens of `text`, given its byte classes, to `out`. `edges`
+// is scratch space.
+void tokens_from_classes(std::string_view text, std::vector<uint64_t>* word,
+                         const std::vector<uint64_t>& high, bool any_high,
+                         std::vector<uint64_t>* split,
+                         std::vector<uint32_t>* edges,
+                         std::vector<std::string_view>* out,
+                         std::vector<uint64_t>* starts = nullptr) {
+  const size_t size = text.size();
+  const size_t first_token = out->size();
+  if (any_high && classify_non_ascii(text, high, word, split)) {
+    // Unspaced scripts: a token can end where the next begins. Rare; walk.
+    size_t start = next_set(*word, 0, size);
+    while (start < size) {
+      const size_t end = next_clear(*word, start + 1, size);
+      size_t piece = start;
+      for (size_t i = start + 1; i < end; ++i) {
+        if (test_bit(*split, i)) {
+          out->emplace_back(text.data() + piece, i - piece);
+          piece = i;
+        }
+      }
+      out->emplace_back(text.data() + piece, end - piece);
+      start = next_set(*word, end, size);
+    }
+    if (starts != nullptr) {
+      starts->assign(word->size(), 0);
+      for (size_t t = first_token; t < out->size(); ++t) {
+        const size_t offset =
+            static_cast<size_t>((*out)[t].data() - text.data());
+        (*starts)[offset / 64] |= uint64_t{1} << (offset % 64);
+      }
+    }
+    return;
+  }
+  if (starts != nullptr) starts->resize(word->size());
+  // Token edges are where the word bit changes: starts and ends alternate.
+  edges->resize(size + 8);
+  uint32_t* edge = edges->data();
+  uint64_t carry = 0;  // the word bit of the byte before this word
+  for (size_t w = 0; w < word->size(); ++w) {
+    const uint64_t bits = (*word)[w];
+    const uint64_t before = (bits << 1) | carry;
+    const uint64_t changes = bits ^ before;
+    if (starts != nullptr) (*starts)[w] = bits & ~before;
+    carry = bits >> 63;
+    edge = flatten_bits(changes, static_cast<uint32_t>(w * 64), edge);
+  }
+  size_t count = static_cast<size_t>(edge - edges->data());
+  if (count % 2 == 1) (*edges)[count++] = static_cast<uint32_t>(size);
+  out->reserve(out->size() + count / 2);
+  for (size_t i = 0; i < count; i += 2) {
+    const uint32_t start = (*edges)[i];
+    out->emplace_back(text.data() + start, (*edges)[i + 1] - start);
+  }
+}
+
+}  // namespace
+
+Status normalize_text(std::string_view text, std::string* out) {
+  out->resize(text.size());
+  if (internal::ascii_lower(text, out->data())) return Status::OK();
+  // NFKC splits into independent pieces before any ASCII character (ASCII
+  // never combines with what precedes it), so only the runs of non-ASCII
+  // characters, each with the ASCII character before it (a base that a
+  // combining mark may compose with), go through utf8proc.
+  out->clear();
+  const size_t size = text.size();
+  size_t done = 0;
+  auto append_ascii = [&](size_t from, size_t to) {
+    const size_t at = out->size();
+    out->resize(at + (to - from));
+    internal::ascii_lower(text.substr(from, to - from), out->data() + at);
+  };
+  while (done < size) {
+    size_t run = done;
+    while (run < size && static_cast<uint8_t>(text[run]) < 0x80) ++run;
+    if (run == size) {
+      append_ascii(done, size);
+      break;
+    }
+    const size_t piece = run > done ? run - 1 : run;
+    append_ascii(done, piece);
+    size_t run_end = run;
+    while (run_end < size && static_cast<uint8_t>(text[run_end]) >= 0x80) {
+      ++run_end;
+    }
+    utf8proc_uint8_t* mapped = nullptr;
+    const utf8proc_ssize_t n = utf8proc_map(
+        reinterpret_cast<const utf8proc_uint8_t*>(text.data() + piece),
+        static_cast<utf8proc_ssize_t>(run_end - piece), &mapped,
+        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                       UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                       UTF8PROC_IGNORE));
+    if (n < 0) {
+      out->clear();
+      return Status::Corruption(std::string("text: ") + utf8proc_errmsg(n));
+    }
+    out->append(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+    std::free(mapped);
+    done = run_end;
+  }
+  return Status::OK();
+}
+
+void tokenize(std::string_view text, std::vector<std::string_view>* out) {
+  std::vector<uint64_t> word, high, newline, split;
+  std::vector<uint32_t> edges;
+  const bool any_high = internal::classify_bytes(text, &word, &high, &newline);
+  tokens_from_classes(text, &word, high, any_high, &split, &edges, out);
 }
 
 void Shingler::filter_short_lines() {
+  // Tokens never contain '\n', so each line's tokens are a run of tokens_:
+  // count them per line from the bit set of token starts.
   const size_t min_words = static_cast<size_t>(options_.min_line_words);
-  std::string_view rest = normalized_;
-  size_t total = 0;
+  const size_t size = normalized_.size();
+  const std::vector<uint64_t>& starts = start_bits_;
+  edges_.clear();
+  for (size_t w = 0; w < newline_bits_.size(); ++w) {
+    for (uint64_t bits = newline_bits_[w]; bits != 0; bits &= bits - 1) {
+      edges_.push_back(static_cast<uint32_t>(w * 64) +
+                       static_cast<uint32_t>(std::countr_zero(bits)));
+    }
+  }
+  edges_.push_back(static_cast<uint32_t>(size));  // the last line's end
+  const size_t lines = edges_.size();
+  kept_runs_.clear();
   size_t kept = 0;
-  while (true) {
-    const size_t newline = rest.find('\n');
-    const std::string_view line = rest.substr(0, newline);
-    const size_t before = line_tokens_.size();
-    tokenize(line, &line_tokens_);
-    const size_t count = line_tokens_.size() - before;
-    total += count;
+  size_t first_token = 0;
+  size_t line_start = 0;
+  for (size_t line = 0; line < lines; ++line) {
+    const size_t line_end = edges_[line];
+    const size_t count = count_bits(starts, line_start, line_end);
     if (count >= min_words) {
-      tokens_.insert(tokens_.end(), line_tokens_.begin() + before,
-                     line_tokens_.end());
+      kept_runs_.push_back({first_token, first_token + count});
       kept += count;
     }
-    if (newline == std::string_view::npos) break;
-    rest.remove_prefix(newline + 1);
+    first_token += count;
+    line_start = line_end + 1;
   }
   // A document of mostly short lines (a table, a list, a poem) keeps them all,
   // and so does a short one: templated notices ("Qtly div ... / Pay ... /
   // Record ...") differ only in their short lines.
-  if (2 * kept < total || kept < kMinKeptTokens) {
-    tokens_.assign(line_tokens_.begin(), line_tokens_.end());
+  if (2 * kept < tokens_.size() || kept < kMinKeptTokens) return;
+  size_t to = 0;
+  for (const auto& [first, end] : kept_runs_) {
+    for (size_t t = first; t < end; ++t) tokens_[to++] = tokens_[t];
   }
-  line_tokens_.clear();
+  tokens_.resize(to);
 }
 
-Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
-  NEARDUP_RETURN_IF_ERROR(normalize_text(text, &normalized_));
-  tokens_.clear();
-  if (options_.min_line_words <= 0) {
-    tokenize(normalized_, &tokens_);
-  } else {
-    filter_short_lines();
+void Shingler::hash_tokens() {
+  // XXH3 takes a different path for 1-3, 4-8, 9-16 and longer inputs. Word
+  // lengths are random, so hashing in text order mispredicts that choice
+  // for most tokens; hashing one length class after another does not.
+  const size_t n = tokens_.size();
+  token_hashes_.resize(n);
+  by_length_.resize(n);
+  size_t begin[5] = {};
+  for (std::string_view token : tokens_)
+    ++begin[length_class(token.size()) + 1];
+  for (int c = 1; c < 5; ++c) begin[c] += begin[c - 1];
+  for (size_t i = 0; i < n; ++i) {
+    by_length_[begin[length_class(tokens_[i].size())]++] =
+        static_cast<uint32_t>(i);
   }
-  if (tokens_.empty()) return Status::OK();
-
-  token_hashes_.resize(tokens_.size());
-  for (size_t i = 0; i < tokens_.size(); ++i) {
+  for (uint32_t i : by_length_) {
     uint64_t h =
         XXH3_64bits_withSeed(tokens_[i].data(), tokens_[i].size(), kTokenSeed);
     // Shingles hash the token hashes as little-endian bytes (FORMAT.md).
@@ -195,14 +336,51 @@ Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
     }
     token_hashes_[i] = h;
   }
+}
+
+Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
+  NEARDUP_RETURN_IF_ERROR(normalize_text(text, &normalized_));
+  tokens_.clear();
+  const bool any_high = internal::classify_bytes(normalized_, &word_bits_,
+                                                 &high_bits_, &newline_bits_);
+  tokens_from_classes(normalized_, &word_bits_, high_bits_, any_high,
+                      &split_bits_, &edges_, &tokens_, &start_bits_);
+  if (options_.min_line_words > 0) filter_short_lines();
+  if (tokens_.empty()) return Status::OK();
+
+  hash_tokens();
   const size_t k = static_cast<size_t>(options_.shingle_words);
   const size_t n = token_hashes_.size();
   const size_t width = n < k ? n : k;
   const size_t count = n - width + 1;
-  out->reserve(out->size() + count);
-  for (size_t i = 0; i < count; ++i) {
-    out->push_back(XXH3_64bits_withSeed(
-        &token_hashes_[i], width * sizeof(uint64_t), kShingleSeed));
+  const size_t at = out->size();
+  out->resize(at + count);
+  uint64_t* dst = out->data() + at;
+  // A constant length lets the compiler drop XXH3's length dispatch.
+  auto hash_all = [&]<size_t kWidth>() {
+    for (size_t i = 0; i < count; ++i) {
+      dst[i] = XXH3_64bits_withSeed(&token_hashes_[i],
+                                    kWidth * sizeof(uint64_t), kShingleSeed);
+    }
+  };
+  switch (width) {
+    case 2:
+      hash_all.operator()<2>();
+      break;
+    case 3:
+      hash_all.operator()<3>();
+      break;
+    case 4:
+      hash_all.operator()<4>();
+      break;
+    case 5:
+      hash_all.operator()<5>();
+      break;
+    default:
+      for (size_t i = 0; i < count; ++i) {
+        dst[i] = XXH3_64bits_withSeed(&token_hashes_[i],
+                                      width * sizeof(uint64_t), kShingleSeed);
+      }
   }
   return Status::OK();
 }

@@ -1,0 +1,153 @@
+// Compiled once per SIMD target by Highway's foreach_target.h; the dispatcher
+// at the end picks the best target the CPU supports at run time.
+
+#include "text/byte_classes.h"
+
+#include <bit>
+#include <cstring>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "text/byte_classes.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace neardup::internal {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// x in [lo, lo + count) for unsigned bytes, without unsigned compares.
+template <class D, class V>
+HWY_INLINE auto InRange(D d, V x, uint8_t lo, uint8_t count) {
+  const V offset = hn::Sub(x, hn::Set(d, lo));
+  return hn::Eq(hn::Min(offset, hn::Set(d, static_cast<uint8_t>(count - 1))),
+                offset);
+}
+
+// Mask bits of one vector of bytes at `bits` + i / 8 (i is a multiple of
+// the lane count, itself a multiple of 8 on every SIMD target).
+void ClassifyBytes(const uint8_t* text, size_t size, uint8_t* word,
+                   uint8_t* high, uint8_t* newline) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t lanes = hn::Lanes(d);
+  HWY_ALIGN uint8_t tail[HWY_MAX_BYTES] = {};
+  for (size_t i = 0; i < size; i += lanes) {
+    const uint8_t* src = text + i;
+    if (size - i < lanes) {
+      std::memcpy(tail, src, size - i);
+      src = tail;
+    }
+    const auto v = hn::LoadU(d, src);
+    const auto lower = hn::Or(v, hn::Set(d, 0x20));
+    const auto is_word =
+        hn::Or(InRange(d, lower, 'a', 26), InRange(d, v, '0', 10));
+    hn::StoreMaskBits(d, is_word, word + i / 8);
+    hn::StoreMaskBits(d, hn::TestBit(v, hn::Set(d, 0x80)), high + i / 8);
+    hn::StoreMaskBits(d, hn::Eq(v, hn::Set(d, '\n')), newline + i / 8);
+  }
+}
+
+bool AsciiLower(const uint8_t* text, size_t size, uint8_t* out) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t lanes = hn::Lanes(d);
+  auto any_high = hn::Zero(d);
+  size_t i = 0;
+  for (; i + lanes <= size; i += lanes) {
+    const auto v = hn::LoadU(d, text + i);
+    any_high = hn::Or(any_high, v);
+    const auto upper = InRange(d, v, 'A', 26);
+    hn::StoreU(hn::Or(v, hn::IfThenElseZero(upper, hn::Set(d, 0x20))), d,
+               out + i);
+  }
+  uint8_t rest = 0;
+  for (; i < size; ++i) {
+    const uint8_t c = text[i];
+    rest |= c;
+    out[i] =
+        static_cast<uint8_t>(static_cast<uint8_t>(c - 'A') < 26 ? c + 32 : c);
+  }
+  const auto high = hn::TestBit(any_high, hn::Set(d, 0x80));
+  return hn::AllFalse(d, high) && rest < 0x80;
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace neardup::internal
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace neardup::internal {
+
+HWY_EXPORT(ClassifyBytes);
+HWY_EXPORT(AsciiLower);
+
+namespace {
+
+// Mask bytes are little-endian bit order; words are read as little-endian.
+void bytes_to_words(std::vector<uint64_t>* bits) {
+  if constexpr (std::endian::native == std::endian::big) {
+    for (uint64_t& w : *bits) w = __builtin_bswap64(w);
+  }
+}
+
+}  // namespace
+
+bool classify_bytes(std::string_view text, std::vector<uint64_t>* word,
+                    std::vector<uint64_t>* high,
+                    std::vector<uint64_t>* newline) {
+  // Spare words: the kernel stores the mask bits of whole vectors (up to
+  // HWY_MAX_BYTES / 8 bytes) past the last full word.
+  const size_t words = (text.size() + 63) / 64;
+  const size_t spare = (HWY_MAX_BYTES / 8 + 7) / 8;
+  for (auto* bits : {word, high, newline}) bits->assign(words + spare, 0);
+  HWY_DYNAMIC_DISPATCH(ClassifyBytes)
+  (reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+   reinterpret_cast<uint8_t*>(word->data()),
+   reinterpret_cast<uint8_t*>(high->data()),
+   reinterpret_cast<uint8_t*>(newline->data()));
+  uint64_t any_high = 0;
+  for (auto* bits : {word, high, newline}) {
+    bits->resize(words);  // the tail vector was zero-padded
+    bytes_to_words(bits);
+  }
+  for (uint64_t w : *high) any_high |= w;
+  return any_high != 0;
+}
+
+bool ascii_lower(std::string_view text, char* out) {
+  return HWY_DYNAMIC_DISPATCH(AsciiLower)(
+      reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+      reinterpret_cast<uint8_t*>(out));
+}
+
+bool classify_bytes_reference(std::string_view text,
+                              std::vector<uint64_t>* word,
+                              std::vector<uint64_t>* high,
+                              std::vector<uint64_t>* newline) {
+  const size_t words = (text.size() + 63) / 64;
+  for (auto* bits : {word, high, newline}) bits->assign(words, 0);
+  bool any_high = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const uint8_t c = static_cast<uint8_t>(text[i]);
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9')) {
+      (*word)[i / 64] |= bit;
+    }
+    if (c >= 0x80) (*high)[i / 64] |= bit, any_high = true;
+    if (c == '\n') (*newline)[i / 64] |= bit;
+  }
+  return any_high;
+}
+
+bool ascii_lower_reference(std::string_view text, char* out) {
+  bool ascii = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const uint8_t c = static_cast<uint8_t>(text[i]);
+    ascii &= c < 0x80;
+    out[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return ascii;
+}
+
+}  // namespace neardup::internal
+#endif  // HWY_ONCE

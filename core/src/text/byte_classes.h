@@ -1,0 +1,36 @@
+// SIMD classification of text bytes for the tokenizer (runtime dispatch to
+// the best instruction set of the CPU, through Highway).
+
+#ifndef NEARDUP_TEXT_BYTE_CLASSES_H_
+#define NEARDUP_TEXT_BYTE_CLASSES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace neardup::internal {
+
+// Bit sets over the bytes of `text`, bit i % 64 of word i / 64 for byte i:
+// `word` marks ASCII letters and digits, `high` bytes >= 0x80 (parts of
+// non-ASCII characters), `newline` '\n'. Each gets ceil(size / 64) words,
+// with the bits past the end clear; buffers are reused. Returns whether any
+// byte is >= 0x80. Thread-safe.
+bool classify_bytes(std::string_view text, std::vector<uint64_t>* word,
+                    std::vector<uint64_t>* high,
+                    std::vector<uint64_t>* newline);
+
+// Writes `text` with ASCII A-Z lower-cased to out[0, text.size()); returns
+// true if every byte was ASCII. `out` may not overlap `text`. Thread-safe.
+bool ascii_lower(std::string_view text, char* out);
+
+// Scalar definitions of the two functions above, for tests.
+bool classify_bytes_reference(std::string_view text,
+                              std::vector<uint64_t>* word,
+                              std::vector<uint64_t>* high,
+                              std::vector<uint64_t>* newline);
+bool ascii_lower_reference(std::string_view text, char* out);
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_TEXT_BYTE_CLASSES_H_

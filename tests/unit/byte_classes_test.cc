@@ -1,0 +1,65 @@
+// The SIMD byte classifier (whatever target the CPU dispatches to) against
+// its scalar definition, on random bytes, on every length around the vector
+// widths, and on real text.
+
+#include "text/byte_classes.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace neardup::internal {
+namespace {
+
+void expect_same_classes(const std::string& text) {
+  std::vector<uint64_t> word, high, newline, word_ref, high_ref, newline_ref;
+  const bool any = classify_bytes(text, &word, &high, &newline);
+  const bool any_ref =
+      classify_bytes_reference(text, &word_ref, &high_ref, &newline_ref);
+  EXPECT_EQ(any, any_ref) << text.size();
+  EXPECT_EQ(word, word_ref) << text.size();
+  EXPECT_EQ(high, high_ref) << text.size();
+  EXPECT_EQ(newline, newline_ref) << text.size();
+  std::string lower(text.size(), '\0'), lower_ref(text.size(), '\0');
+  EXPECT_EQ(ascii_lower(text, lower.data()),
+            ascii_lower_reference(text, lower_ref.data()));
+  EXPECT_EQ(lower, lower_ref);
+}
+
+TEST(ByteClassesTest, MatchesReferenceOnRandomBytesOfEveryLength) {
+  std::mt19937_64 rng(42);
+  for (size_t size = 0; size <= 300; ++size) {
+    std::string text(size, '\0');
+    // Mostly ASCII with the edges of each class, some high bytes.
+    const std::string alphabet = "09AZaz@[`{/:\n \x7f\x80\xff";
+    for (char& c : text) {
+      c = rng() % 4 == 0 ? static_cast<char>(rng())
+                         : alphabet[rng() % alphabet.size()];
+    }
+    expect_same_classes(text);
+  }
+}
+
+TEST(ByteClassesTest, EveryByteValueIsClassified) {
+  std::string text;
+  for (int c = 0; c < 256; ++c) text.push_back(static_cast<char>(c));
+  expect_same_classes(text);
+  expect_same_classes(text + text.substr(0, 77));
+}
+
+TEST(ByteClassesTest, MatchesReferenceOnRealText) {
+  const std::string seeds =
+      testing::read_file(testing::bundled("seeds/seeds.jsonl"));
+  ASSERT_FALSE(seeds.empty());
+  expect_same_classes(seeds);
+  for (size_t cut = 1; cut < 200; cut += 7) {
+    expect_same_classes(seeds.substr(cut, seeds.size() - 2 * cut));
+  }
+}
+
+}  // namespace
+}  // namespace neardup::internal
