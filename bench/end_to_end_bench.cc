@@ -2,14 +2,13 @@
 // floor of simdjson extracting the "text" field of every line of the same
 // file.
 //
-// The dump is made once per process, in a temporary directory, from the
-// bundled Reuters-21578 corpus: NEARDUP_BENCH_DOCS articles (default 50000)
-// of about 4 KB, each two runs of consecutive Reuters texts from random
-// starts, cut to 2 KB each; about 20% of the articles are syndicated copies
-// of an earlier one, with their own header and footer lines and a few words
-// edited. Lines are {"id": "...", "text": "..."}. Everything is drawn from one
-// std::mt19937_64 with a fixed seed (and no std:: distribution, whose output is
-// up to the library), so a given size always gives the same file.
+// The dump is made once per process, in a temporary directory, by the
+// generator behind `neardup gen` (tools/gen) with its default options and
+// seed: NEARDUP_BENCH_DOCS documents (default 50000) of 2-6 KB articles from
+// the bundled Reuters-21578 corpus on synthetic sites' pages; 20% are copies
+// of an earlier article with their own transformations (another site's page,
+// copy edits, truncation, ...). Lines are {"id": "...", "text": "..."}; a
+// given size always gives the same file.
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -26,28 +25,23 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
 #include "bench_common.h"
+#include "gen/generator.h"
 #include "neardup/pipeline.h"
 #include "parse/record_parser.h"
 #include "reader/jsonl_reader.h"
-#include "write/byte_sink.h"
 
 namespace neardup::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr uint64_t kSeed = 0x6e6577731987;  // "news" 1987
 constexpr uint64_t kDefaultDocs = 50000;
-constexpr size_t kArticleBytes = 4096;
-constexpr int kRunsPerArticle = 2;
-constexpr uint64_t kCopyPercent = 20;
 
 // ---- The dump ----
 
@@ -62,180 +56,31 @@ struct Dump {
   std::vector<uint32_t> source;
 };
 
-// An original article is determined by where its runs of texts start.
-struct Original {
-  uint32_t starts[kRunsPerArticle];
-  uint32_t doc;
-};
-
-constexpr std::string_view kCities[] = {"LONDON",    "NEW YORK", "TOKYO",
-                                        "FRANKFURT", "SYDNEY",   "TORONTO",
-                                        "SINGAPORE", "CHICAGO"};
-constexpr std::string_view kOutlets[] = {
-    "Harbor Times",     "Metro Business Wire", "Evening Courier",
-    "Valley Post",      "Commerce Journal",    "Northern Ledger",
-    "Coastal Dispatch", "Market Daily"};
-constexpr std::string_view kNames[] = {
-    "Ana Ruiz",    "Tom Becker", "Li Wei",     "Sara Novak",
-    "Omar Haddad", "Kim Jensen", "Priya Nair", "Jon Olsen"};
-constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr",
-                                        "May", "Jun", "Jul", "Aug",
-                                        "Sep", "Oct", "Nov", "Dec"};
-// Words swapped in by the edits of a copy.
-constexpr std::string_view kEditWords[] = {
-    "reportedly", "sharply", "officials", "analysts", "percent",
-    "billion",    "quarter", "markets",   "said",     "expected",
-    "lower",      "higher",  "company",   "shares",   "government"};
-
-template <typename T, size_t N>
-std::string_view pick(std::mt19937_64& rng, const T (&items)[N]) {
-  return items[rng() % N];
-}
-
-// Cuts `s` to at most `bytes` bytes, at its last space or newline there
-// (or at a UTF-8 character boundary if it has none).
-void cut_at_word(size_t bytes, std::string* s) {
-  if (s->size() <= bytes) return;
-  size_t cut = s->find_last_of(" \n", bytes);
-  if (cut == std::string::npos || cut == 0) {
-    cut = bytes;
-    while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xC0) == 0x80) {
-      --cut;
-    }
-  }
-  s->resize(cut);
-}
-
-// Joins kRunsPerArticle runs of consecutive texts, each cut to its share of
-// kArticleBytes, so that no single long text makes up a whole article: two
-// articles share a run start fairly often (each text is used about 36 times
-// in a 200000-article dump), but then they share only that part.
-std::string article_body(const std::vector<std::string>& texts,
-                         const Original& original) {
-  constexpr size_t kRunBytes = kArticleBytes / kRunsPerArticle - 1;
-  std::string body;
-  std::string run_text;
-  for (uint32_t start : original.starts) {
-    run_text.clear();
-    for (size_t i = start; run_text.size() < kRunBytes;
-         i = (i + 1) % texts.size()) {
-      if (texts[i].empty()) continue;
-      if (!run_text.empty()) run_text.push_back('\n');
-      run_text += texts[i];
-    }
-    cut_at_word(kRunBytes, &run_text);
-    if (!body.empty()) body.push_back('\n');
-    body += run_text;
-  }
-  return body;
-}
-
-// Replaces, deletes or inserts a word, `edits` times.
-void edit_words(std::mt19937_64& rng, int edits, std::string* body) {
-  for (int e = 0; e < edits && !body->empty(); ++e) {
-    size_t begin = rng() % body->size();
-    while (begin > 0 && (*body)[begin - 1] != ' ' &&
-           (*body)[begin - 1] != '\n') {
-      --begin;
-    }
-    size_t end = body->find_first_of(" \n", begin);
-    if (end == std::string::npos) end = body->size();
-    const std::string_view word = pick(rng, kEditWords);
-    switch (rng() % 3) {
-      case 0:
-        body->replace(begin, end - begin, word);
-        break;
-      case 1:
-        body->erase(begin, std::min(end + 1, body->size()) - begin);
-        break;
-      default:
-        body->insert(begin, std::string(word) + " ");
-        break;
-    }
-  }
-}
-
-// A syndicated copy: a byline and dateline, the edited body, a credit line.
-std::string syndicated_copy(std::mt19937_64& rng, const std::string& body) {
-  const std::string_view outlet = pick(rng, kOutlets);
-  std::string text;
-  switch (rng() % 3) {
-    case 0:
-      text += "By " + std::string(pick(rng, kNames)) + ", " +
-              std::string(outlet) + " staff\n";
-      break;
-    case 1:
-      text += std::string(outlet) + " | " + std::string(pick(rng, kMonths)) +
-              " " + std::to_string(1 + rng() % 28) + ", 1987\n";
-      break;
-    default:
-      text += "Wire story via " + std::string(outlet) + "\n";
-      break;
-  }
-  text += std::string(pick(rng, kCities)) + " (" + std::string(outlet) + ") - ";
-  std::string edited = body;
-  edit_words(rng, 1 + static_cast<int>(rng() % 4), &edited);
-  text += edited;
-  switch (rng() % 3) {
-    case 0:
-      text += "\n(Reporting by " + std::string(pick(rng, kNames)) +
-              "; editing by " + std::string(pick(rng, kNames)) + ")";
-      break;
-    case 1:
-      text += "\n\u00A9 1987 " + std::string(outlet) +
-              ". All rights reserved. Republished under licence.";
-      break;
-    default:
-      text += "\nSubscribe to the " + std::string(outlet) +
-              " markets newsletter for more stories like this.";
-      break;
-  }
-  return text;
-}
-
 Dump generate_dump(const std::string& path, uint64_t docs) {
-  // Not cached: the corpus is freed before anything is measured.
-  const std::vector<std::string> texts = read_reuters_texts();
-  std::mt19937_64 rng(kSeed);
-  std::vector<Original> originals;
-
+  gen::GenOptions options;
+  options.docs = docs;
+  options.sources = {reuters_path()};
+  Result<std::unique_ptr<gen::Generator>> generator =
+      gen::Generator::create(options);
+  if (!generator.ok()) die(generator.status().to_string());
   std::FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) die("cannot create " + path);
   Dump dump;
   dump.path = path;
-  dump.docs = docs;
-  std::string line;
-  char id[32];
-  for (uint64_t doc = 0; doc < docs; ++doc) {
-    std::string text;
-    if (!originals.empty() && rng() % 100 < kCopyPercent) {
-      const Original& source = originals[rng() % originals.size()];
-      text = syndicated_copy(rng, article_body(texts, source));
-      dump.source.push_back(source.doc);
-      ++dump.copies;
-    } else {
-      Original original;
-      for (uint32_t& start : original.starts) {
-        start = static_cast<uint32_t>(rng() % texts.size());
-      }
-      original.doc = static_cast<uint32_t>(doc);
-      originals.push_back(original);
-      dump.source.push_back(kNoSource);
-      text = article_body(texts, original);
-    }
-    std::snprintf(id, sizeof(id), "doc-%08llu",
-                  static_cast<unsigned long long>(doc));
-    line = "{\"id\":";
-    internal::append_json_string(id, &line);
-    line += ",\"text\":";
-    internal::append_json_string(text, &line);
-    line += "}\n";
-    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) {
+  gen::Document doc;
+  while ((*generator)->next(&doc)) {
+    if (std::fwrite(doc.line.data(), 1, doc.line.size(), out) !=
+        doc.line.size()) {
       die("cannot write " + path);
     }
-    dump.bytes += line.size();
+    dump.source.push_back(doc.is_copy ? static_cast<uint32_t>(doc.group_index)
+                                      : kNoSource);
   }
   if (std::fclose(out) != 0) die("cannot write " + path);
+  const gen::GenStats& stats = (*generator)->stats();
+  dump.docs = stats.docs;
+  dump.copies = stats.copies;
+  dump.bytes = stats.bytes;
   return dump;
 }
 
@@ -362,8 +207,9 @@ void BM_ParseOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseOnly)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-// How the clusters match the planted copies. Not a precision: the Reuters
-// texts have near-duplicates of their own.
+// How the clusters match the planted copies. Not a precision: the generator
+// leaves out Reuters' repeated texts and paragraphs, but near-duplicates
+// among its remaining texts are possible.
 struct Quality {
   double copies_found_pct = 0;      // copies in their source's cluster
   double originals_merged_pct = 0;  // originals not representing a cluster

@@ -1,17 +1,20 @@
 // neardup: the command-line front end of the library.
 //
 //   neardup dedup [options] INPUT...
+//   neardup gen [options] --output FILE
 //
 // Exit status: 0 on success, 1 on a runtime error, 2 on a usage error.
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "gen/generator.h"
 #include "neardup/neardup.h"
 
 namespace {
@@ -66,6 +69,160 @@ void print_summary(const neardup::DedupStats& s) {
                static_cast<unsigned long long>(s.duplicates), s.total_seconds,
                human_count(s.documents / secs * 60).c_str(),
                s.uncompressed_bytes / 1e6 / secs);
+}
+
+// Options of `neardup gen` as given on the command line, before sizes are
+// parsed.
+struct GenArgs {
+  neardup::gen::GenOptions options;
+  std::string output;
+  std::string truth;
+  uint64_t docs = 0;
+  bool docs_given = false;
+  std::string bytes;
+  std::string min_article = "2K";
+  std::string max_article = "6K";
+  bool quiet = false;
+};
+
+void add_gen_options(CLI::App* gen, GenArgs* a) {
+  neardup::gen::GenOptions& o = a->options;
+  gen->add_option("--output,-o", a->output,
+                  "JSONL output, one {\"id\", \"text\"} per line (- = "
+                  "stdout; .gz/.zst compress)")
+      ->type_name("FILE")
+      ->required();
+  gen->add_option("--truth", a->truth,
+                  "Write a TSV of id, group (the original's id) and kind "
+                  "(original, or the copy's transformations joined by +)")
+      ->type_name("FILE");
+  CLI::Option* docs =
+      gen->add_option("--docs", a->docs,
+                      "Number of documents (default 10000 if --bytes is not "
+                      "given)");
+  CLI::Option* bytes = gen->add_option(
+      "--bytes", a->bytes,
+      "Stop once this much JSONL is written: 500M, 2G, 64MiB (K, M, G = "
+      "10^3, 10^6, 10^9)");
+  bytes->type_name("SIZE");
+  docs->type_name("N");
+  docs->excludes(bytes);
+  bytes->excludes(docs);
+  gen->add_option("--seed", o.seed,
+                  "Random seed; equal options and seed "
+                  "give byte-identical files")
+      ->capture_default_str();
+  gen->add_option("--source", o.sources,
+                  "JSONL corpus to take text from (.jsonl, .jsonl.gz, "
+                  ".jsonl.zst); repeatable [default: " +
+                      neardup::gen::default_source() + "]")
+      ->type_name("FILE")
+      ->take_all();
+  gen->add_option("--text-field", o.text_field,
+                  "JSON pointer to the text in the sources")
+      ->type_name("PTR")
+      ->capture_default_str();
+  gen->add_option("--dup-rate", o.dup_rate,
+                  "Share of documents that are copies of an earlier original")
+      ->capture_default_str();
+  gen->add_option("--max-copies", o.max_copies,
+                  "Copies of one original: 1 to this many")
+      ->capture_default_str();
+  gen->add_option("--boilerplate-rate", o.rates.boilerplate,
+                  "Share of copies on another site's page (header and footer "
+                  "lines) instead of the original's")
+      ->capture_default_str();
+  gen->add_option("--edit-rate", o.rates.edit,
+                  "Share of copies with 1-3% of words replaced, deleted or "
+                  "inserted")
+      ->capture_default_str();
+  gen->add_option("--truncate-rate", o.rates.truncate,
+                  "Share of copies cut to the first 60-90% of the article")
+      ->capture_default_str();
+  gen->add_option("--reorder-rate", o.rates.reorder,
+                  "Share of copies with two paragraphs (or two pairs) swapped")
+      ->capture_default_str();
+  gen->add_option("--unicode-rate", o.rates.unicode,
+                  "Share of copies with no-break spaces, soft hyphens, "
+                  "full-width digits, ligatures, curly quotes")
+      ->capture_default_str();
+  gen->add_option("--case-rate", o.rates.case_and_space,
+                  "Share of copies with case changes, doubled spaces, tabs, "
+                  "CRLF and blank lines")
+      ->capture_default_str();
+  gen->add_option("--min-article-bytes", a->min_article,
+                  "Shortest article body of an original")
+      ->type_name("SIZE")
+      ->capture_default_str();
+  gen->add_option("--max-article-bytes", a->max_article,
+                  "Longest article body of an original")
+      ->type_name("SIZE")
+      ->capture_default_str();
+  gen->add_option("--sites", o.sites,
+                  "Synthetic sites whose page chrome wraps the articles")
+      ->capture_default_str();
+  gen->add_option("--window", o.copy_window,
+                  "Copies follow their original within about this many "
+                  "documents")
+      ->capture_default_str();
+  gen->add_option("--id-prefix", o.id_prefix,
+                  "Ids are this prefix and the 0-based document number")
+      ->capture_default_str();
+  gen->add_flag("--quiet,-q", a->quiet, "No summary");
+}
+
+// Runs `neardup gen`; returns the exit status.
+int run_gen(GenArgs& a) {
+  neardup::gen::GenOptions& o = a.options;
+  struct Size {
+    const char* option;
+    const std::string* text;
+    uint64_t* value;
+  };
+  for (const Size& size :
+       {Size{"--bytes", &a.bytes, &o.bytes},
+        Size{"--min-article-bytes", &a.min_article, &o.min_article_bytes},
+        Size{"--max-article-bytes", &a.max_article, &o.max_article_bytes}}) {
+    if (size.text->empty()) continue;
+    neardup::Result<uint64_t> parsed = neardup::gen::parse_size(*size.text);
+    if (!parsed.ok()) {
+      std::cerr << "neardup: " << size.option << ": "
+                << parsed.status().message() << "\n";
+      return kExitUsage;
+    }
+    *size.value = *parsed;
+  }
+  o.docs = a.docs;
+  if (!a.docs_given && a.bytes.empty()) o.docs = 10000;
+  if (neardup::Status s = neardup::gen::validate(o); !s.ok()) {
+    std::cerr << "neardup: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  neardup::Result<neardup::gen::GenStats> stats =
+      neardup::gen::write_dump(o, a.output, a.truth);
+  if (!stats.ok()) {
+    std::cerr << "neardup: " << stats.status().message() << "\n";
+    return stats.status().code() == neardup::StatusCode::kInvalidArgument
+               ? kExitUsage
+               : kExitRuntime;
+  }
+  if (!a.quiet) {
+    const double secs = std::max(
+        1e-9,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    std::fprintf(stderr,
+                 "neardup gen: %llu docs (%llu originals, %llu copies), "
+                 "%.1f MB; %.2f s (%.1f MB/s): %s\n",
+                 static_cast<unsigned long long>(stats->docs),
+                 static_cast<unsigned long long>(stats->originals),
+                 static_cast<unsigned long long>(stats->copies),
+                 static_cast<double>(stats->bytes) / 1e6, secs,
+                 static_cast<double>(stats->bytes) / 1e6 / secs,
+                 a.output.c_str());
+  }
+  return 0;
 }
 
 }  // namespace
@@ -141,11 +298,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   dedup->add_flag("--quiet,-q", quiet, "No progress bar and no summary");
 
+  GenArgs gen_args;
+  CLI::App* gen = app.add_subcommand(
+      "gen",
+      "Generate a JSONL news dump with known near-duplicates from real text, "
+      "and a truth file of which document copies which");
+  add_gen_options(gen, &gen_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
+  }
+  if (gen->parsed()) {
+    gen_args.docs_given = gen->count("--docs") > 0;
+    return run_gen(gen_args);
   }
 
   if (neardup::Status s = neardup::validate(options); !s.ok()) {

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -121,8 +124,8 @@ TEST(CliTest, DrawsAProgressBarOnATerminalOnly) {
   testing::TempDir dir;
   // `script` runs the command on a pseudo-terminal and copies what it shows.
   const std::string command = "script -qec '" + std::string(NEARDUP_CLI_PATH) +
-                              " dedup " + kReuters + "' " + dir.file("typescript") +
-                              " >/dev/null 2>&1";
+                              " dedup " + kReuters + "' " +
+                              dir.file("typescript") + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0);
   const std::string shown = testing::read_file(dir.file("typescript"));
   EXPECT_NE(shown.find("\r["), std::string::npos) << shown;
@@ -132,6 +135,101 @@ TEST(CliTest, DrawsAProgressBarOnATerminalOnly) {
   CliRun piped = run_cli("dedup " + kReuters);
   EXPECT_EQ(piped.out.find("\r["), std::string::npos) << piped.out;
   EXPECT_NE(piped.out.find("neardup: 21578 lines"), std::string::npos);
+}
+
+TEST(CliTest, GenHelpDescribesItsOptions) {
+  CliRun top = run_cli("--help");
+  EXPECT_NE(top.out.find("gen"), std::string::npos) << top.out;
+  CliRun r = run_cli("gen --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* option : {"--output",
+                             "--truth",
+                             "--docs",
+                             "--bytes",
+                             "--seed",
+                             "--source",
+                             "--text-field",
+                             "--dup-rate",
+                             "--max-copies",
+                             "--boilerplate-rate",
+                             "--edit-rate",
+                             "--truncate-rate",
+                             "--reorder-rate",
+                             "--unicode-rate",
+                             "--case-rate",
+                             "--min-article-bytes",
+                             "--max-article-bytes",
+                             "--sites",
+                             "--window",
+                             "--id-prefix",
+                             "--quiet",
+                             "reuters21578.jsonl.zst"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option << "\n" << r.out;
+  }
+}
+
+TEST(CliTest, GenUsageErrorsExitTwo) {
+  testing::TempDir dir;
+  const std::string out = " -o " + dir.file("d.jsonl");
+  const std::vector<std::string> cases = {"gen",  // no --output
+                                          "gen --docs 10",
+                                          "gen --docs 0" + out,
+                                          "gen --docs 5 --bytes 1M" + out,
+                                          "gen --bytes 12Q" + out,
+                                          "gen --dup-rate 0.9" + out,
+                                          "gen --edit-rate 2" + out,
+                                          "gen --min-article-bytes 7K" + out,
+                                          "gen --sites 1" + out,
+                                          "gen --text-field text" + out,
+                                          "gen --no-such-flag" + out};
+  for (const std::string& args : cases) {
+    CliRun r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("d.jsonl")));
+  CliRun rate = run_cli("gen --dup-rate 0.9" + out);
+  EXPECT_NE(rate.out.find("--dup-rate"), std::string::npos) << rate.out;
+}
+
+TEST(CliTest, GenMissingSourceExitsOneAndNamesThePath) {
+  testing::TempDir dir;
+  CliRun r = run_cli("gen --docs 10 -o " + dir.file("d.jsonl") + " --source " +
+                     dir.file("absent.jsonl.zst"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(dir.file("absent.jsonl.zst")), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+TEST(CliTest, GenWritesADumpThatDedupReads) {
+  testing::TempDir dir;
+  CliRun r = run_cli("gen --docs 50 --seed 9 -o " + dir.file("d.jsonl.zst") +
+                     " --truth " + dir.file("t.tsv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("neardup gen: 50 docs ("), std::string::npos) << r.out;
+  EXPECT_EQ(testing::read_lines(dir.file("t.tsv")).size(), 51u);
+  const std::string dump =
+      testing::zstd_decompress_file(dir.file("d.jsonl.zst"));
+  EXPECT_EQ(std::count(dump.begin(), dump.end(), '\n'), 50);
+  CliRun dedup = run_cli("dedup " + dir.file("d.jsonl.zst"));
+  EXPECT_EQ(dedup.exit_code, 0) << dedup.out;
+  EXPECT_NE(dedup.out.find("50 documents, 0 rejected"), std::string::npos)
+      << dedup.out;
+  // Quiet, to stdout, sized in bytes: the same seed gives the same dump.
+  CliRun quiet =
+      run_cli("gen -q --seed 9 --docs 50 -o - > " + dir.file("d.jsonl"));
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_TRUE(quiet.out.empty()) << quiet.out;
+  EXPECT_EQ(testing::read_file(dir.file("d.jsonl")), dump);
+}
+
+TEST(CliTest, GenBytesSetsTheDumpSize) {
+  testing::TempDir dir;
+  CliRun r = run_cli("gen -q --bytes 300K -o " + dir.file("d.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const size_t size = testing::read_file(dir.file("d.jsonl")).size();
+  EXPECT_GE(size, 300000u);
+  EXPECT_LT(size, 310000u);
 }
 
 }  // namespace
