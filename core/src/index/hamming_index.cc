@@ -101,42 +101,70 @@ void HammingTables::find_pairs(int table,
                                std::vector<DocPair>* out,
                                PairSearchStats* stats) const {
   const uint64_t key_mask = key_masks_[table];
-  std::vector<std::pair<uint64_t, DocId>> sorted(fingerprints.size());
-  for (size_t i = 0; i < fingerprints.size(); ++i) {
-    sorted[i] = {fingerprints[i] & key_mask, static_cast<DocId>(i)};
-  }
-  std::sort(sorted.begin(), sorted.end());
-
+  const size_t n = fingerprints.size();
   uint64_t candidates = 0;
   uint64_t verified = 0;
-  size_t run_start = 0;
-  while (run_start < sorted.size()) {
-    size_t run_end = run_start + 1;
-    while (run_end < sorted.size() &&
-           sorted[run_end].first == sorted[run_start].first) {
-      ++run_end;
-    }
-    for (size_t i = run_start; i < run_end; ++i) {
-      const DocId a = sorted[i].second;
-      const Fingerprint fa = fingerprints[a];
-      for (size_t j = i + 1; j < run_end; ++j) {
-        const DocId b = sorted[j].second;
-        const Fingerprint diff = fa ^ fingerprints[b];
-        uint32_t agree = 0;
-        for (int blk = 0; blk < blocks_; ++blk) {
-          if ((diff & block_masks_[blk]) == 0) agree |= uint32_t{1} << blk;
-        }
-        if (owned_by_earlier(table, agree)) continue;
-        ++candidates;
-        const int distance = internal::popcount64(diff);
-        if (distance <= max_distance_) {
-          ++verified;
-          // Sorted by (key, index), so a < b within a run.
-          out->push_back({a, b, static_cast<uint32_t>(distance)});
+  // Compares every pair within each run of equal keys of `sorted`, which is
+  // sorted by (key, index) so that a < b within a run.
+  auto search_runs = [&](const auto& sorted, auto key_of, auto doc_of) {
+    size_t run_start = 0;
+    while (run_start < sorted.size()) {
+      const uint64_t key = key_of(sorted[run_start]);
+      size_t run_end = run_start + 1;
+      while (run_end < sorted.size() && key_of(sorted[run_end]) == key) {
+        ++run_end;
+      }
+      for (size_t i = run_start; i < run_end; ++i) {
+        const DocId a = doc_of(sorted[i]);
+        const Fingerprint fa = fingerprints[a];
+        for (size_t j = i + 1; j < run_end; ++j) {
+          const DocId b = doc_of(sorted[j]);
+          const Fingerprint diff = fa ^ fingerprints[b];
+          uint32_t agree = 0;
+          for (int blk = 0; blk < blocks_; ++blk) {
+            if ((diff & block_masks_[blk]) == 0) agree |= uint32_t{1} << blk;
+          }
+          if (owned_by_earlier(table, agree)) continue;
+          ++candidates;
+          const int distance = internal::popcount64(diff);
+          if (distance <= max_distance_) {
+            ++verified;
+            out->push_back({a, b, static_cast<uint32_t>(distance)});
+          }
         }
       }
+      run_start = run_end;
     }
-    run_start = run_end;
+  };
+  if (internal::popcount64(key_mask) <= 32 && n <= (uint64_t{1} << 32)) {
+    // The usual case (keys of at most 32 bits): the key bits, gathered, go
+    // above the index in one 64-bit word; half the memory of a (key, index)
+    // pair and a faster sort. The order of runs differs, not the pairs.
+    std::vector<uint64_t> sorted(n);
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t key = 0;
+      for (int blk = 0; blk < blocks_; ++blk) {
+        const uint64_t mask = block_masks_[blk];
+        if ((key_mask & mask) == 0) continue;
+        const int low = std::countr_zero(mask);
+        key = (key << internal::popcount64(mask)) |
+              ((fingerprints[i] & mask) >> low);
+      }
+      sorted[i] = (key << 32) | i;
+    }
+    std::sort(sorted.begin(), sorted.end());
+    search_runs(
+        sorted, [](uint64_t v) { return v >> 32; },
+        [](uint64_t v) { return static_cast<DocId>(v & 0xffffffffu); });
+  } else {
+    std::vector<std::pair<uint64_t, DocId>> sorted(n);
+    for (size_t i = 0; i < n; ++i) {
+      sorted[i] = {fingerprints[i] & key_mask, static_cast<DocId>(i)};
+    }
+    std::sort(sorted.begin(), sorted.end());
+    search_runs(
+        sorted, [](const auto& e) { return e.first; },
+        [](const auto& e) { return e.second; });
   }
   stats->candidate_pairs += candidates;
   stats->verified_pairs += verified;

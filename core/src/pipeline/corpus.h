@@ -18,14 +18,19 @@
 
 namespace neardup::internal {
 
-// Per-document columns, in input order: 24 bytes and one bit per document,
-// plus the id text.
+// Per-document columns, in input order: 16 bytes and one bit per document,
+// plus the id text. Line numbers are not stored per document: doc i is on
+// the line after doc i - 1's unless `line_jumps` says otherwise, which it
+// does only after rejected lines.
 struct Corpus {
   std::vector<Fingerprint> fingerprints;
-  std::vector<uint64_t> lines;    // 0-based line number across all inputs
   std::vector<uint64_t> id_ends;  // doc i's id is ids[id_ends[i-1], id_ends[i])
   std::vector<bool> empty;        // no tokens
   std::string ids;
+  // (doc, its 0-based line across all inputs) for each doc not on the line
+  // after its predecessor's (doc 0: not on line 0).
+  std::vector<std::pair<DocId, uint64_t>> line_jumps;
+  uint64_t next_line = 0;  // where the next appended doc is expected
 
   size_t size() const { return fingerprints.size(); }
   std::string_view id(DocId doc) const {
@@ -34,6 +39,32 @@ struct Corpus {
   }
   // Appends one chunk's documents.
   void append(const ChunkResult& result);
+};
+
+// Visits the documents' line numbers in input order.
+class CorpusLines {
+ public:
+  explicit CorpusLines(const Corpus& corpus) : corpus_(corpus) { seek(); }
+  bool done() const { return doc_ >= corpus_.size(); }
+  DocId doc() const { return doc_; }
+  uint64_t line() const { return line_; }
+  void next() {
+    ++doc_;
+    ++line_;
+    seek();
+  }
+
+ private:
+  void seek() {
+    const auto& jumps = corpus_.line_jumps;
+    if (jump_ < jumps.size() && jumps[jump_].first == doc_) {
+      line_ = jumps[jump_++].second;
+    }
+  }
+  const Corpus& corpus_;
+  DocId doc_ = 0;
+  uint64_t line_ = 0;
+  size_t jump_ = 0;
 };
 
 // Documents with equal fingerprints: `unique` is sorted; group g has `count[g]`

@@ -15,8 +15,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -150,7 +150,7 @@ Status write_output(const DedupOptions& options,
                     ByteSink* sink) {
   JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes);
   Chunk chunk;
-  DocId doc = 0;
+  internal::CorpusLines docs(corpus);
   std::string batch;
   while (true) {
     Result<bool> more = reader.next(&chunk);
@@ -158,9 +158,8 @@ Status write_output(const DedupOptions& options,
     if (!*more) break;
     for (size_t i = 0; i < chunk.lines.size(); ++i) {
       const uint64_t line = chunk.first_line + i;
-      while (doc < corpus.size() && corpus.lines[doc] < line) ++doc;
-      if (doc >= corpus.size() || corpus.lines[doc] != line ||
-          rep[doc] != doc) {
+      while (!docs.done() && docs.line() < line) docs.next();
+      if (docs.done() || docs.line() != line || rep[docs.doc()] != docs.doc()) {
         continue;
       }
       const internal::LineSpan& span = chunk.lines[i];
@@ -321,6 +320,7 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     internal::FingerprintGroups groups;
     stats.verified_pairs =
         internal::group_fingerprints(sorted, &groups, &pairs);
+    std::vector<std::pair<Fingerprint, DocId>>().swap(sorted);
     stats.candidate_pairs = stats.verified_pairs;
     stats.distinct_fingerprints = groups.unique.size();
 
