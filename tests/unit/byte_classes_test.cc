@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -28,6 +29,36 @@ void expect_same_classes(const std::string& text) {
   EXPECT_EQ(ascii_lower(text, lower.data()),
             ascii_lower_reference(text, lower_ref.data()));
   EXPECT_EQ(lower, lower_ref);
+}
+
+// Token edges against a bit-by-bit walk, on random bit sets of every density.
+TEST(ByteClassesTest, WordEdgesAreTheBitChanges) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 500; ++round) {
+    std::vector<uint64_t> word(1 + rng() % 9);
+    const int density = round % 4;
+    for (uint64_t& w : word) {
+      w = rng();
+      for (int i = 0; i < density; ++i) w &= rng();  // sparser and sparser
+      if (round % 7 == 0) w = ~uint64_t{0};
+    }
+    std::vector<uint64_t> starts;
+    std::vector<uint32_t> edges;
+    const size_t count = word_edges(word, &starts, &edges);
+    std::vector<uint32_t> expected_edges;
+    std::vector<uint64_t> expected_starts(word.size(), 0);
+    bool previous = false;
+    for (size_t i = 0; i < word.size() * 64; ++i) {
+      const bool bit = (word[i / 64] >> (i % 64)) & 1;
+      if (bit != previous) expected_edges.push_back(static_cast<uint32_t>(i));
+      if (bit && !previous) expected_starts[i / 64] |= uint64_t{1} << (i % 64);
+      previous = bit;
+    }
+    ASSERT_EQ(count, expected_edges.size());
+    EXPECT_TRUE(std::equal(expected_edges.begin(), expected_edges.end(),
+                           edges.begin()));
+    EXPECT_EQ(starts, expected_starts);
+  }
 }
 
 TEST(ByteClassesTest, MatchesReferenceOnRandomBytesOfEveryLength) {

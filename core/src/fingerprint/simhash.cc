@@ -41,7 +41,9 @@ void CountBits(const uint64_t* features, size_t count, uint32_t* totals) {
   const hn::ScalableTag<uint8_t> d8;
   const hn::Repartition<uint64_t, decltype(d8)> d64;
   const size_t lanes = hn::Lanes(d8);
-  if (lanes > 64 || 64 % lanes != 0) {  // vectors wider than 64 counters
+  // Up to 8 vectors of 8 or more 8-bit counters; other widths (a scalar
+  // target, vectors wider than 64 lanes) count bit by bit.
+  if (lanes < 8 || lanes > 64 || 64 % lanes != 0) {
     for (size_t f = 0; f < count; ++f) {
       for (int bit = 0; bit < 64; ++bit)
         totals[bit] += (features[f] >> bit) & 1;

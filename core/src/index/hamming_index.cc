@@ -37,6 +37,47 @@ double binomial(int n, int k) {
   return r;
 }
 
+// Sorts `v`, whose values are below 2^bits: one in-place radix pass (American
+// flag sort) on the top bits, then each bucket, now small and in cache, on
+// its own. No memory beyond the bucket counts.
+void sort_by_top_bits(std::vector<uint64_t>* v, int bits) {
+  constexpr int kRadixBits = 11;
+  if (v->size() < 4096 || bits <= kRadixBits) {
+    std::sort(v->begin(), v->end());
+    return;
+  }
+  const int shift = bits - kRadixBits;
+  auto bucket = [shift](uint64_t x) {
+    return static_cast<size_t>(x >> shift) & ((size_t{1} << kRadixBits) - 1);
+  };
+  std::vector<size_t> begin(size_t{1} << kRadixBits, 0);
+  for (uint64_t x : *v) ++begin[bucket(x)];
+  size_t total = 0;
+  for (size_t& b : begin) {
+    const size_t count = b;
+    b = total;
+    total += count;
+  }
+  std::vector<size_t> next = begin;
+  uint64_t* data = v->data();
+  for (size_t b = 0; b < begin.size(); ++b) {
+    const size_t end = b + 1 < begin.size() ? begin[b + 1] : v->size();
+    while (next[b] < end) {
+      uint64_t x = data[next[b]];
+      size_t target = bucket(x);
+      while (target != b) {  // follow the cycle until x belongs here
+        std::swap(x, data[next[target]++]);
+        target = bucket(x);
+      }
+      data[next[b]++] = x;
+    }
+  }
+  for (size_t b = 0; b < begin.size(); ++b) {
+    const size_t end = b + 1 < begin.size() ? begin[b + 1] : v->size();
+    std::sort(data + begin[b], data + end);
+  }
+}
+
 }  // namespace
 
 Result<HammingTables> HammingTables::create(int max_distance, int blocks) {
@@ -140,19 +181,27 @@ void HammingTables::find_pairs(int table,
     // The usual case (keys of at most 32 bits): the key bits, gathered, go
     // above the index in one 64-bit word; half the memory of a (key, index)
     // pair and a faster sort. The order of runs differs, not the pairs.
+    struct KeyBlock {
+      uint64_t mask;
+      int low, width;
+    };
+    std::vector<KeyBlock> key_blocks;
+    int key_bits = 0;
+    for (uint64_t mask : block_masks_) {
+      if ((key_mask & mask) == 0) continue;
+      const int width = internal::popcount64(mask);
+      key_blocks.push_back({mask, std::countr_zero(mask), width});
+      key_bits += width;
+    }
     std::vector<uint64_t> sorted(n);
     for (size_t i = 0; i < n; ++i) {
       uint64_t key = 0;
-      for (int blk = 0; blk < blocks_; ++blk) {
-        const uint64_t mask = block_masks_[blk];
-        if ((key_mask & mask) == 0) continue;
-        const int low = std::countr_zero(mask);
-        key = (key << internal::popcount64(mask)) |
-              ((fingerprints[i] & mask) >> low);
+      for (const KeyBlock& b : key_blocks) {
+        key = (key << b.width) | ((fingerprints[i] & b.mask) >> b.low);
       }
       sorted[i] = (key << 32) | i;
     }
-    std::sort(sorted.begin(), sorted.end());
+    sort_by_top_bits(&sorted, 32 + key_bits);
     search_runs(
         sorted, [](uint64_t v) { return v >> 32; },
         [](uint64_t v) { return static_cast<DocId>(v & 0xffffffffu); });

@@ -47,6 +47,43 @@ void ClassifyBytes(const uint8_t* text, size_t size, uint8_t* word,
   }
 }
 
+// Scalar, but compiled per target too: AVX2 and later targets bring BMI
+// (blsr, tzcnt, popcnt), which shortens the dependency chain per bit.
+HWY_INLINE uint32_t* FlattenBits(uint64_t bits, uint32_t base, uint32_t* out) {
+  const int count = static_cast<int>(hwy::PopCount(bits));
+  uint32_t* const end = out + count;
+  while (out < end) {
+    out[0] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
+                        bits | (uint64_t{1} << 63)));
+    bits &= bits - 1;
+    out[1] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
+                        bits | (uint64_t{1} << 63)));
+    bits &= bits - 1;
+    out[2] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
+                        bits | (uint64_t{1} << 63)));
+    bits &= bits - 1;
+    out[3] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
+                        bits | (uint64_t{1} << 63)));
+    bits &= bits - 1;
+    out += 4;
+  }
+  return end;
+}
+
+size_t WordEdges(const uint64_t* word, size_t words, uint64_t* starts,
+                 uint32_t* edges) {
+  uint32_t* edge = edges;
+  uint64_t carry = 0;  // the word bit of the byte before this word
+  for (size_t w = 0; w < words; ++w) {
+    const uint64_t bits = word[w];
+    const uint64_t before = (bits << 1) | carry;
+    starts[w] = bits & ~before;
+    carry = bits >> 63;
+    edge = FlattenBits(bits ^ before, static_cast<uint32_t>(w * 64), edge);
+  }
+  return static_cast<size_t>(edge - edges);
+}
+
 bool AsciiLower(const uint8_t* text, size_t size, uint8_t* out) {
   const hn::ScalableTag<uint8_t> d;
   const size_t lanes = hn::Lanes(d);
@@ -79,6 +116,7 @@ namespace neardup::internal {
 
 HWY_EXPORT(ClassifyBytes);
 HWY_EXPORT(AsciiLower);
+HWY_EXPORT(WordEdges);
 
 namespace {
 
@@ -111,6 +149,14 @@ bool classify_bytes(std::string_view text, std::vector<uint64_t>* word,
   }
   for (uint64_t w : *high) any_high |= w;
   return any_high != 0;
+}
+
+size_t word_edges(const std::vector<uint64_t>& word,
+                  std::vector<uint64_t>* starts, std::vector<uint32_t>* edges) {
+  starts->resize(word.size());
+  edges->resize(word.size() * 64 + 8);
+  return HWY_DYNAMIC_DISPATCH(WordEdges)(word.data(), word.size(),
+                                         starts->data(), edges->data());
 }
 
 bool ascii_lower(std::string_view text, char* out) {

@@ -20,6 +20,13 @@ bool classify_bytes(std::string_view text, std::vector<uint64_t>* word,
                     std::vector<uint64_t>* high,
                     std::vector<uint64_t>* newline);
 
+// Token edges from a `word` bit set: writes to (*edges)[0, n) the positions
+// where the bit changes (starts and ends of runs of set bits, alternating;
+// the last run's end is missing if it reaches the end of the last word) and
+// returns n; sets `starts` to the first bit of each run. Thread-safe.
+size_t word_edges(const std::vector<uint64_t>& word,
+                  std::vector<uint64_t>* starts, std::vector<uint32_t>* edges);
+
 // Writes `text` with ASCII A-Z lower-cased to out[0, text.size()); returns
 // true if every byte was ASCII. `out` may not overlap `text`. Thread-safe.
 bool ascii_lower(std::string_view text, char* out);

@@ -55,6 +55,61 @@ bool is_word_category(utf8proc_category_t category) {
   }
 }
 
+// U+2000-U+203F (General Punctuation: spaces, dashes, quotes, bullets) at
+// `p`: no word characters there, and the most common non-ASCII in news.
+bool is_general_punctuation(const uint8_t* p, size_t size) {
+  return size >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
+// Whether `run` (non-ASCII, valid or not) is only characters that NFKC, case
+// folding and ignoring leave as they are and that never compose: en and em
+// dash, curly quotes, bullet. Such runs skip utf8proc.
+bool is_stable_punctuation(std::string_view run) {
+  if (run.size() % 3 != 0) return false;
+  for (size_t i = 0; i < run.size(); i += 3) {
+    if (static_cast<uint8_t>(run[i]) != 0xE2 ||
+        static_cast<uint8_t>(run[i + 1]) != 0x80) {
+      return false;
+    }
+    switch (static_cast<uint8_t>(run[i + 2])) {
+      case 0x93:  // U+2013 en dash
+      case 0x94:  // U+2014 em dash
+      case 0x98:  // U+2018, U+2019 single quotes
+      case 0x99:
+      case 0x9C:  // U+201C, U+201D double quotes
+      case 0x9D:
+      case 0xA2:  // U+2022 bullet
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+// Index of the first byte of `text` at or after `pos` that is >= 0x80 (or,
+// with `high` false, < 0x80), or text.size(). Eight bytes at a time.
+size_t find_byte_class(std::string_view text, size_t pos, bool high) {
+  const size_t size = text.size();
+  const uint64_t flip = high ? 0 : ~uint64_t{0};
+  while (pos + 8 <= size) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + pos, 8);
+    const uint64_t hits = (word ^ flip) & 0x8080808080808080ULL;
+    if (hits != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return pos + static_cast<size_t>(std::countr_zero(hits)) / 8;
+      }
+      break;  // big-endian: finish byte by byte
+    }
+    pos += 8;
+  }
+  while (pos < size && (static_cast<uint8_t>(text[pos]) >= 0x80) != high) {
+    ++pos;
+  }
+  return pos;
+}
+
 // Index of the first set bit at or after `pos` in `bits`, or `end`.
 size_t next_set(const std::vector<uint64_t>& bits, size_t pos, size_t end) {
   size_t w = pos / 64;
@@ -100,6 +155,10 @@ bool classify_non_ascii(std::string_view text,
   bool any_split = false;
   size_t i = next_set(high, 0, size);
   while (i < size) {
+    if (is_general_punctuation(bytes + i, size - i)) {  // never a word
+      i = next_set(high, i + 3, size);
+      continue;
+    }
     utf8proc_int32_t cp = -1;
     utf8proc_ssize_t len = utf8proc_iterate(
         bytes + i, static_cast<utf8proc_ssize_t>(size - i), &cp);
@@ -140,26 +199,6 @@ size_t count_bits(const std::vector<uint64_t>& bits, size_t from, size_t to) {
   return count + static_cast<size_t>(internal::popcount64(bits[last] & tail));
 }
 
-// Writes the positions of the set bits of `bits` (bit i is byte base + i)
-// to out[0, popcount), and may write garbage to out[popcount, popcount + 3]:
-// unrolled so that the loop mispredicts once per word, not once per bit.
-uint32_t* flatten_bits(uint64_t bits, uint32_t base, uint32_t* out) {
-  const int count = internal::popcount64(bits);
-  uint32_t* const end = out + count;
-  while (out < end) {
-    out[0] = base + static_cast<uint32_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-    out[1] = base + static_cast<uint32_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-    out[2] = base + static_cast<uint32_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-    out[3] = base + static_cast<uint32_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-    out += 4;
-  }
-  return end;
-}
-
 // Appends the tokens of `text`, given its byte classes, to `out`. `edges`
 // is scratch space.
 void tokens_from_classes(std::string_view text, std::vector<uint64_t>* word,
@@ -195,20 +234,10 @@ void tokens_from_classes(std::string_view text, std::vector<uint64_t>* word,
     }
     return;
   }
-  if (starts != nullptr) starts->resize(word->size());
   // Token edges are where the word bit changes: starts and ends alternate.
-  edges->resize(size + 8);
-  uint32_t* edge = edges->data();
-  uint64_t carry = 0;  // the word bit of the byte before this word
-  for (size_t w = 0; w < word->size(); ++w) {
-    const uint64_t bits = (*word)[w];
-    const uint64_t before = (bits << 1) | carry;
-    const uint64_t changes = bits ^ before;
-    if (starts != nullptr) (*starts)[w] = bits & ~before;
-    carry = bits >> 63;
-    edge = flatten_bits(changes, static_cast<uint32_t>(w * 64), edge);
-  }
-  size_t count = static_cast<size_t>(edge - edges->data());
+  std::vector<uint64_t> no_starts;
+  size_t count =
+      internal::word_edges(*word, starts ? starts : &no_starts, edges);
   if (count % 2 == 1) (*edges)[count++] = static_cast<uint32_t>(size);
   out->reserve(out->size() + count / 2);
   for (size_t i = 0; i < count; i += 2) {
@@ -235,18 +264,20 @@ Status normalize_text(std::string_view text, std::string* out) {
     internal::ascii_lower(text.substr(from, to - from), out->data() + at);
   };
   while (done < size) {
-    size_t run = done;
-    while (run < size && static_cast<uint8_t>(text[run]) < 0x80) ++run;
+    const size_t run = find_byte_class(text, done, /*high=*/true);
     if (run == size) {
       append_ascii(done, size);
       break;
     }
+    const size_t run_end = find_byte_class(text, run, /*high=*/false);
+    if (is_stable_punctuation(text.substr(run, run_end - run))) {
+      append_ascii(done, run);
+      out->append(text.data() + run, run_end - run);
+      done = run_end;
+      continue;
+    }
     const size_t piece = run > done ? run - 1 : run;
     append_ascii(done, piece);
-    size_t run_end = run;
-    while (run_end < size && static_cast<uint8_t>(text[run_end]) >= 0x80) {
-      ++run_end;
-    }
     utf8proc_uint8_t* mapped = nullptr;
     const utf8proc_ssize_t n = utf8proc_map(
         reinterpret_cast<const utf8proc_uint8_t*>(text.data() + piece),
