@@ -14,7 +14,10 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <simdjson.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <charconv>
@@ -28,13 +31,17 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "bench_common.h"
 #include "gen/generator.h"
+#include "neardup/fingerprint.h"
 #include "neardup/pipeline.h"
+#include "neardup/text.h"
 #include "parse/record_parser.h"
 #include "reader/jsonl_reader.h"
+#include "write/byte_sink.h"
 
 namespace neardup::bench {
 namespace {
@@ -145,6 +152,104 @@ ParseCount parse_only(const std::string& path,
   return count;
 }
 
+// ---- Minimal pipeline ----
+
+// The least any SimHash dedup of this file must do: read it, get each text
+// with simdjson, split it into lower-cased ASCII words, hash words and 3-word
+// shingles (XXH3), SimHash them (neardup's SIMD kernel) and insert each
+// fingerprint into four LSH tables of 16-bit bands. No Unicode, no line
+// filter, no pair search, no clustering, no output. Threads take contiguous
+// slices of the lines.
+struct MinimalResult {
+  uint64_t docs = 0;
+  uint64_t band_entries = 0;
+};
+
+MinimalResult minimal_pipeline(const std::string& path, int threads) {
+  // Mapped, not copied; only the last line, whose padding would lie past
+  // the mapping, is copied into a padded buffer.
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) die("cannot open " + path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) die("cannot stat " + path);
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) die("cannot map " + path);
+  const char* data = static_cast<const char*>(map);
+  std::vector<size_t> line_starts = {0};
+  for (const char* p = data; (p = static_cast<const char*>(std::memchr(
+                                  p, '\n', size - (p - data)))) != nullptr;) {
+    ++p;
+    if (static_cast<size_t>(p - data) < size) line_starts.push_back(p - data);
+  }
+  const size_t lines = size == 0 ? 0 : line_starts.size();
+  std::vector<MinimalResult> results(static_cast<size_t>(threads));
+  auto work = [&](int t) {
+    simdjson::ondemand::parser parser;
+    std::vector<uint64_t> words, shingles;
+    std::vector<uint64_t> bands[4];
+    std::string lower, padded;
+    const size_t begin = lines * static_cast<size_t>(t) / threads;
+    const size_t end = lines * static_cast<size_t>(t + 1) / threads;
+    for (size_t l = begin; l < end; ++l) {
+      const size_t from = line_starts[l];
+      const size_t to = l + 1 < lines ? line_starts[l + 1] - 1 : size;
+      const char* line = data + from;
+      size_t readable = size - from;
+      if (to + simdjson::SIMDJSON_PADDING > size) {
+        padded.assign(line, to - from);
+        padded.append(simdjson::SIMDJSON_PADDING, ' ');
+        line = padded.data();
+        readable = padded.size();
+      }
+      simdjson::ondemand::document doc;
+      std::string_view text;
+      if (parser.iterate(line, to - from, readable).get(doc) ||
+          doc.find_field_unordered("text").get_string().get(text)) {
+        die(path + ": bad line in the minimal pipeline");
+      }
+      lower.resize(text.size());
+      for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      }
+      words.clear();
+      shingles.clear();
+      size_t start = 0;
+      for (size_t i = 0; i <= lower.size(); ++i) {
+        const char c = i < lower.size() ? lower[i] : ' ';
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) continue;
+        if (i > start) {
+          words.push_back(
+              XXH3_64bits_withSeed(lower.data() + start, i - start, 1));
+        }
+        start = i + 1;
+      }
+      for (size_t i = 0; i + 3 <= words.size(); ++i) {
+        shingles.push_back(XXH3_64bits_withSeed(&words[i], 24, 2));
+      }
+      const Fingerprint fp = simhash64(shingles);
+      for (int b = 0; b < 4; ++b) {
+        bands[b].push_back(((fp >> (16 * b)) & 0xffff) << 32 | l);
+      }
+    }
+    results[static_cast<size_t>(t)] = {end - begin, 4 * (end - begin)};
+    benchmark::DoNotOptimize(bands);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (std::thread& thread : pool) thread.join();
+  ::munmap(map, size);
+  MinimalResult total;
+  for (const MinimalResult& r : results) {
+    total.docs += r.docs;
+    total.band_entries += r.band_entries;
+  }
+  return total;
+}
+
 // ---- Benchmarks ----
 
 const Dump* g_dump = nullptr;
@@ -206,6 +311,29 @@ void BM_ParseOnly(benchmark::State& state) {
   add_rate_counters(state, "parse_only", seconds, peak_rss_bytes());
 }
 BENCHMARK(BM_ParseOnly)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Arg: threads.
+void BM_MinimalPipeline(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  start_peak_rss();
+  MinimalResult result;
+  const Clock::time_point start = Clock::now();
+  for (auto _ : state) result = minimal_pipeline(g_dump->path, threads);
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  if (result.docs != g_dump->docs) {
+    state.SkipWithError("the minimal pipeline lost documents");
+    return;
+  }
+  add_rate_counters(state, "minimal/threads:" + std::to_string(threads),
+                    seconds, peak_rss_bytes());
+}
+BENCHMARK(BM_MinimalPipeline)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // How the clusters match the planted copies. Not a precision: the generator
 // leaves out Reuters' repeated texts and paragraphs, but near-duplicates
@@ -292,6 +420,51 @@ void BM_Dedup(benchmark::State& state) {
 BENCHMARK(BM_Dedup)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(
     benchmark::kMillisecond);
 
+// The same dump compressed, 2 threads: decompression runs in the pipeline's
+// serial reader stage, overlapping with the parallel stages.
+void BM_DedupCompressed(benchmark::State& state, const char* extension) {
+  const std::string path = g_dump->path + extension;
+  DedupOptions options;
+  options.threads = 2;
+  DedupOutputs outputs;
+  outputs.clusters_path = g_dir->file("clusters-compressed.jsonl");
+  start_peak_rss();
+  DedupStats stats;
+  const Clock::time_point start = Clock::now();
+  for (auto _ : state) {
+    Result<DedupStats> run = run_dedup(options, {path}, outputs);
+    if (!run.ok()) {
+      state.SkipWithError(run.status().to_string().c_str());
+      return;
+    }
+    stats = *run;
+  }
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  if (stats.documents != g_dump->docs) {
+    state.SkipWithError("run_dedup did not read every line as a document");
+    return;
+  }
+  add_rate_counters(state, std::string("dedup") + extension + "/threads:2",
+                    seconds, peak_rss_bytes());
+}
+BENCHMARK_CAPTURE(BM_DedupCompressed, zst, ".zst")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DedupCompressed, gz, ".gz")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Writes `path` + extension, compressed by the extension.
+void compress_copy(const std::string& path, const std::string& extension) {
+  Result<std::unique_ptr<internal::ByteSink>> sink =
+      internal::open_sink(path + extension, /*compress_by_extension=*/true);
+  if (!sink.ok()) die(sink.status().to_string());
+  const std::string data = read_decompressed(path);
+  if (Status s = (*sink)->append(data); !s.ok()) die(s.to_string());
+  if (Status s = (*sink)->commit(); !s.ok()) die(s.to_string());
+}
+
 uint64_t docs_from_env() {
   const char* value = std::getenv("NEARDUP_BENCH_DOCS");
   if (value == nullptr || *value == '\0') return kDefaultDocs;
@@ -321,8 +494,10 @@ void print_summary() {
   std::fprintf(stderr, "\nSummary: %llu docs, %.1f MB (medians of %s)\n",
                static_cast<unsigned long long>(g_dump->docs),
                static_cast<double>(g_dump->bytes) / 1e6, "final runs");
-  std::fprintf(stderr, "%-18s %14s %10s %12s %8s %5s\n", "", "docs/min", "MB/s",
-               "peak RSS MB", "ratio", "runs");
+  // A Markdown table, as in the README.
+  std::fprintf(stderr,
+               "| run | docs/min | MB/s | peak RSS MB | ratio to parse-only "
+               "| runs |\n|---|---:|---:|---:|---:|---:|\n");
   double parse_rate = 0;
   if (auto it = g_samples->find("parse_only"); it != g_samples->end()) {
     std::vector<double> rates;
@@ -344,14 +519,16 @@ void print_summary() {
       rss.push_back(static_cast<double>(s.peak_rss) / 1e6);
     }
     const double rate = median(rates);
-    std::fprintf(stderr, "%-18s %14.0f %10.1f %12.1f %8.3f %5zu\n",
-                 label.c_str(), rate * 60,
+    std::fprintf(stderr, "| %s | %.2fM | %.1f | %.1f | %.3f | %zu |\n",
+                 label.c_str(), rate * 60 / 1e6,
                  rate / static_cast<double>(g_dump->docs) *
                      static_cast<double>(g_dump->bytes) / 1e6,
                  median(rss), parse_rate > 0 ? rate / parse_rate : 0.0,
                  rates.size());
   }
-  std::fprintf(stderr, "ratio = docs/s of the row / docs/s of parse_only\n");
+  std::fprintf(stderr,
+               "ratio = docs/s of the row / docs/s of parse_only; dedup "
+               "rows: default options, clusters written\n");
 }
 
 }  // namespace
@@ -374,6 +551,8 @@ int main(int argc, char** argv) {
                static_cast<double>(dump.bytes) / 1e6,
                std::chrono::duration<double>(Clock::now() - start).count(),
                dump.path.c_str());
+  compress_copy(dump.path, ".zst");
+  compress_copy(dump.path, ".gz");
   // Give the generator's freed heap back, so that it is not counted in the
   // resident set of what follows.
   malloc_trim(0);
