@@ -381,28 +381,39 @@ Quality measure_quality(const std::string& clusters_path) {
   return quality;
 }
 
+// Runs run_dedup() on `path` once per iteration; sets the last run's stats
+// and the wall-clock seconds of all. Returns false (the benchmark skipped)
+// on an error or if not every line became a document.
+bool time_dedup(benchmark::State& state, const DedupOptions& options,
+                const std::string& path, const DedupOutputs& outputs,
+                DedupStats* stats, double* seconds) {
+  start_peak_rss();
+  const Clock::time_point start = Clock::now();
+  for (auto _ : state) {
+    Result<DedupStats> run = run_dedup(options, {path}, outputs);
+    if (!run.ok()) {
+      state.SkipWithError(run.status().to_string().c_str());
+      return false;
+    }
+    *stats = *run;
+  }
+  *seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (stats->documents != g_dump->docs || stats->lines_rejected != 0) {
+    state.SkipWithError("run_dedup did not read every line as a document");
+    return false;
+  }
+  return true;
+}
+
 // Arg: worker threads.
 void BM_Dedup(benchmark::State& state) {
   DedupOptions options;
   options.threads = static_cast<int>(state.range(0));
   DedupOutputs outputs;
   outputs.clusters_path = g_dir->file("clusters.jsonl");
-  start_peak_rss();
   DedupStats stats;
-  const Clock::time_point start = Clock::now();
-  for (auto _ : state) {
-    Result<DedupStats> run = run_dedup(options, {g_dump->path}, outputs);
-    if (!run.ok()) {
-      state.SkipWithError(run.status().to_string().c_str());
-      return;
-    }
-    stats = *run;
-  }
-  const double seconds =
-      std::chrono::duration<double>(Clock::now() - start).count();
-  // Verify the last run: every line became a document.
-  if (stats.documents != g_dump->docs || stats.lines_rejected != 0) {
-    state.SkipWithError("run_dedup did not read every line as a document");
+  double seconds = 0;
+  if (!time_dedup(state, options, g_dump->path, outputs, &stats, &seconds)) {
     return;
   }
   add_rate_counters(state, "dedup/threads:" + std::to_string(state.range(0)),
@@ -428,23 +439,9 @@ void BM_DedupCompressed(benchmark::State& state, const char* extension) {
   options.threads = 2;
   DedupOutputs outputs;
   outputs.clusters_path = g_dir->file("clusters-compressed.jsonl");
-  start_peak_rss();
   DedupStats stats;
-  const Clock::time_point start = Clock::now();
-  for (auto _ : state) {
-    Result<DedupStats> run = run_dedup(options, {path}, outputs);
-    if (!run.ok()) {
-      state.SkipWithError(run.status().to_string().c_str());
-      return;
-    }
-    stats = *run;
-  }
-  const double seconds =
-      std::chrono::duration<double>(Clock::now() - start).count();
-  if (stats.documents != g_dump->docs) {
-    state.SkipWithError("run_dedup did not read every line as a document");
-    return;
-  }
+  double seconds = 0;
+  if (!time_dedup(state, options, path, outputs, &stats, &seconds)) return;
   add_rate_counters(state, std::string("dedup") + extension + "/threads:2",
                     seconds, peak_rss_bytes());
 }

@@ -43,51 +43,6 @@ Status check_rate(const char* option, double rate) {
   return Status::OK();
 }
 
-constexpr std::array<bool, 256> make_needs_escape() {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 0x20; ++c) table[c] = true;
-  table['"'] = true;
-  table['\\'] = true;
-  return table;
-}
-constexpr std::array<bool, 256> kNeedsEscape = make_needs_escape();
-
-// Appends `s` (valid UTF-8) JSON-escaped, without quotes. Copies runs of
-// plain bytes at once: the dump is mostly such runs, and escaping byte by
-// byte took a third of the generator's time.
-void append_escaped(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (!kNeedsEscape[c]) continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
-  }
-  out->append(s.data() + run, s.size() - run);
-}
-
 std::string format_id(const std::string& prefix, uint64_t index) {
   char digits[24];
   std::snprintf(digits, sizeof(digits), "%08llu",
@@ -389,11 +344,11 @@ void Generator::finish(Document* doc) {
   line.reserve(doc->header.size() + doc->body.size() + doc->footer.size() +
                doc->id.size() + 64);
   line += "{\"id\": \"";
-  append_escaped(doc->id, &line);
+  internal::append_json_escaped(doc->id, &line);
   line += "\", \"text\": \"";
-  append_escaped(doc->header, &line);
-  append_escaped(doc->body, &line);
-  append_escaped(doc->footer, &line);
+  internal::append_json_escaped(doc->header, &line);
+  internal::append_json_escaped(doc->body, &line);
+  internal::append_json_escaped(doc->footer, &line);
   line += "\"}\n";
   ++stats_.docs;
   ++(doc->is_copy ? stats_.copies : stats_.originals);

@@ -187,12 +187,17 @@ Result<std::unique_ptr<ByteSink>> open_sink(const std::string& path,
   return FileSink::open(path, codec);
 }
 
-void append_json_string(std::string_view s, std::string* out) {
+void append_json_escaped(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char c : s) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
+  // Runs of bytes that need no escape are copied at once: in text they are
+  // almost everything.
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(s[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (byte) {
       case '"':
         out->append("\\\"");
         break;
@@ -209,15 +214,17 @@ void append_json_string(std::string_view s, std::string* out) {
         out->append("\\t");
         break;
       default:
-        if (byte < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[byte >> 4]);
-          out->push_back(kHex[byte & 15]);
-        } else {
-          out->push_back(c);
-        }
+        out->append("\\u00");
+        out->push_back(kHex[byte >> 4]);
+        out->push_back(kHex[byte & 15]);
     }
   }
+  out->append(s.data() + run, s.size() - run);
+}
+
+void append_json_string(std::string_view s, std::string* out) {
+  out->push_back('"');
+  append_json_escaped(s, out);
   out->push_back('"');
 }
 

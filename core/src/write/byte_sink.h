@@ -27,6 +27,10 @@ class ByteSink {
 Result<std::unique_ptr<ByteSink>> open_sink(const std::string& path,
                                             bool compress_by_extension);
 
+// Appends `s` to `out` JSON-escaped, without quotes: '"', '\\' and control
+// characters are escaped, every other byte copied. Thread-safe.
+void append_json_escaped(std::string_view s, std::string* out);
+
 // Appends `s` to `out` as a JSON string literal, quotes included. `s` must be
 // valid UTF-8.
 void append_json_string(std::string_view s, std::string* out);
