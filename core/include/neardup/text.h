@@ -58,8 +58,9 @@ class Shingler {
   const TextOptions& options() const { return options_; }
 
  private:
-  void filter_short_lines();  // drops tokens_ of short lines, per the option
-  void hash_tokens();         // token_hashes_ from tokens_
+  // Clears the word bits of short lines, per the option.
+  void drop_short_lines(bool any_split);
+  void hash_tokens();  // token_hashes_ from tokens_
 
   TextOptions options_;
   std::string normalized_;
@@ -68,10 +69,10 @@ class Shingler {
   std::vector<uint64_t> word_bits_, high_bits_, newline_bits_, split_bits_,
       start_bits_;
   std::vector<uint32_t> edges_;  // offsets where tokens start and end
-  struct TokenRun {
-    size_t first, end;
+  struct ByteRange {
+    size_t from, to;
   };
-  std::vector<TokenRun> kept_runs_;  // tokens of lines the filter keeps
+  std::vector<ByteRange> dropped_lines_;  // short lines, if the filter applies
   std::vector<uint64_t> token_hashes_;
   std::vector<uint32_t> by_length_;  // token indexes, grouped for hashing
 };

@@ -199,51 +199,55 @@ size_t count_bits(const std::vector<uint64_t>& bits, size_t from, size_t to) {
   return count + static_cast<size_t>(internal::popcount64(bits[last] & tail));
 }
 
-// Appends the tokens of `text`, given its byte classes, to `out`. `edges`
-// is scratch space.
-void tokens_from_classes(std::string_view text, std::vector<uint64_t>* word,
-                         const std::vector<uint64_t>& high, bool any_high,
-                         std::vector<uint64_t>* split,
-                         std::vector<uint32_t>* edges,
-                         std::vector<std::string_view>* out,
-                         std::vector<uint64_t>* starts = nullptr) {
+// Appends the tokens of `text` to `out`: the runs of `word` bits, cut
+// where `split` (if `any_split`) marks a character of an unspaced script.
+// `edges` and `starts` are scratch space.
+void emit_tokens(std::string_view text, const std::vector<uint64_t>& word,
+                 bool any_split, const std::vector<uint64_t>& split,
+                 std::vector<uint32_t>* edges, std::vector<uint64_t>* starts,
+                 std::vector<std::string_view>* out) {
   const size_t size = text.size();
-  const size_t first_token = out->size();
-  if (any_high && classify_non_ascii(text, high, word, split)) {
-    // Unspaced scripts: a token can end where the next begins. Rare; walk.
-    size_t start = next_set(*word, 0, size);
+  if (any_split) {
+    // A token can end where the next begins. Rare; walk.
+    size_t start = next_set(word, 0, size);
     while (start < size) {
-      const size_t end = next_clear(*word, start + 1, size);
+      const size_t end = next_clear(word, start + 1, size);
       size_t piece = start;
       for (size_t i = start + 1; i < end; ++i) {
-        if (test_bit(*split, i)) {
+        if (test_bit(split, i)) {
           out->emplace_back(text.data() + piece, i - piece);
           piece = i;
         }
       }
       out->emplace_back(text.data() + piece, end - piece);
-      start = next_set(*word, end, size);
-    }
-    if (starts != nullptr) {
-      starts->assign(word->size(), 0);
-      for (size_t t = first_token; t < out->size(); ++t) {
-        const size_t offset =
-            static_cast<size_t>((*out)[t].data() - text.data());
-        (*starts)[offset / 64] |= uint64_t{1} << (offset % 64);
-      }
+      start = next_set(word, end, size);
     }
     return;
   }
   // Token edges are where the word bit changes: starts and ends alternate.
-  std::vector<uint64_t> no_starts;
-  size_t count =
-      internal::word_edges(*word, starts ? starts : &no_starts, edges);
+  size_t count = internal::word_edges(word, starts, edges);
   if (count % 2 == 1) (*edges)[count++] = static_cast<uint32_t>(size);
   out->reserve(out->size() + count / 2);
   for (size_t i = 0; i < count; i += 2) {
     const uint32_t start = (*edges)[i];
     out->emplace_back(text.data() + start, (*edges)[i + 1] - start);
   }
+}
+
+// Clears bits [from, to) of `bits`.
+void clear_bits(std::vector<uint64_t>* bits, size_t from, size_t to) {
+  if (from >= to) return;
+  const size_t first = from / 64;
+  const size_t last = (to - 1) / 64;
+  const uint64_t head = ~uint64_t{0} << (from % 64);
+  const uint64_t tail = ~uint64_t{0} >> (63 - (to - 1) % 64);
+  if (first == last) {
+    (*bits)[first] &= ~(head & tail);
+    return;
+  }
+  (*bits)[first] &= ~head;
+  for (size_t w = first + 1; w < last; ++w) (*bits)[w] = 0;
+  (*bits)[last] &= ~tail;
 }
 
 }  // namespace
@@ -297,50 +301,54 @@ Status normalize_text(std::string_view text, std::string* out) {
 }
 
 void tokenize(std::string_view text, std::vector<std::string_view>* out) {
-  std::vector<uint64_t> word, high, newline, split;
+  std::vector<uint64_t> word, high, newline, split, starts;
   std::vector<uint32_t> edges;
   const bool any_high = internal::classify_bytes(text, &word, &high, &newline);
-  tokens_from_classes(text, &word, high, any_high, &split, &edges, out);
+  const bool any_split =
+      any_high && classify_non_ascii(text, high, &word, &split);
+  emit_tokens(text, word, any_split, split, &edges, &starts, out);
 }
 
-void Shingler::filter_short_lines() {
-  // Tokens never contain '\n', so each line's tokens are a run of tokens_:
-  // count them per line from the bit set of token starts.
+void Shingler::drop_short_lines(bool any_split) {
+  // Counts the tokens of each line from the bit set of token starts and
+  // clears the word bits of the lines it drops, before any token is made.
   const size_t min_words = static_cast<size_t>(options_.min_line_words);
   const size_t size = normalized_.size();
-  const std::vector<uint64_t>& starts = start_bits_;
-  edges_.clear();
+  start_bits_.resize(word_bits_.size());
+  uint64_t carry = 0;
+  size_t total = 0;
+  for (size_t w = 0; w < word_bits_.size(); ++w) {
+    const uint64_t bits = word_bits_[w];
+    uint64_t starts = bits & ~((bits << 1) | carry);
+    if (any_split) starts |= bits & split_bits_[w];
+    start_bits_[w] = starts;
+    total += static_cast<size_t>(internal::popcount64(starts));
+    carry = bits >> 63;
+  }
+  dropped_lines_.clear();
+  size_t kept = 0;
+  size_t line_start = 0;
+  auto end_line = [&](size_t line_end) {
+    const size_t count = count_bits(start_bits_, line_start, line_end);
+    if (count >= min_words) {
+      kept += count;
+    } else if (count > 0) {
+      dropped_lines_.push_back({line_start, line_end});
+    }
+    line_start = line_end + 1;
+  };
   for (size_t w = 0; w < newline_bits_.size(); ++w) {
     for (uint64_t bits = newline_bits_[w]; bits != 0; bits &= bits - 1) {
-      edges_.push_back(static_cast<uint32_t>(w * 64) +
-                       static_cast<uint32_t>(std::countr_zero(bits)));
+      end_line(w * 64 + static_cast<size_t>(std::countr_zero(bits)));
     }
   }
-  edges_.push_back(static_cast<uint32_t>(size));  // the last line's end
-  const size_t lines = edges_.size();
-  kept_runs_.clear();
-  size_t kept = 0;
-  size_t first_token = 0;
-  size_t line_start = 0;
-  for (size_t line = 0; line < lines; ++line) {
-    const size_t line_end = edges_[line];
-    const size_t count = count_bits(starts, line_start, line_end);
-    if (count >= min_words) {
-      kept_runs_.push_back({first_token, first_token + count});
-      kept += count;
-    }
-    first_token += count;
-    line_start = line_end + 1;
-  }
+  end_line(size);
   // A document of mostly short lines (a table, a list, a poem) keeps them all,
   // and so does a short one: templated notices ("Qtly div ... / Pay ... /
   // Record ...") differ only in their short lines.
-  if (2 * kept < tokens_.size() || kept < kMinKeptTokens) return;
-  size_t to = 0;
-  for (const auto& [first, end] : kept_runs_) {
-    for (size_t t = first; t < end; ++t) tokens_[to++] = tokens_[t];
-  }
-  tokens_.resize(to);
+  if (2 * kept < total || kept < kMinKeptTokens) return;
+  for (const auto& [from, to] : dropped_lines_)
+    clear_bits(&word_bits_, from, to);
 }
 
 void Shingler::hash_tokens() {
@@ -374,9 +382,12 @@ Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
   tokens_.clear();
   const bool any_high = internal::classify_bytes(normalized_, &word_bits_,
                                                  &high_bits_, &newline_bits_);
-  tokens_from_classes(normalized_, &word_bits_, high_bits_, any_high,
-                      &split_bits_, &edges_, &tokens_, &start_bits_);
-  if (options_.min_line_words > 0) filter_short_lines();
+  const bool any_split =
+      any_high &&
+      classify_non_ascii(normalized_, high_bits_, &word_bits_, &split_bits_);
+  if (options_.min_line_words > 0) drop_short_lines(any_split);
+  emit_tokens(normalized_, word_bits_, any_split, split_bits_, &edges_,
+              &start_bits_, &tokens_);
   if (tokens_.empty()) return Status::OK();
 
   hash_tokens();
