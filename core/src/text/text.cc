@@ -357,23 +357,31 @@ void Shingler::hash_tokens() {
   // for most tokens; hashing one length class after another does not.
   const size_t n = tokens_.size();
   token_hashes_.resize(n);
-  by_length_.resize(n);
-  size_t begin[5] = {};
-  for (std::string_view token : tokens_)
-    ++begin[length_class(token.size()) + 1];
-  for (int c = 1; c < 5; ++c) begin[c] += begin[c - 1];
+  // One list per class, each with room for every token: each token is
+  // written to all four and counted in its own, so no store waits on the
+  // previous one (a counting sort's cursor in memory would).
+  by_length_.resize(4 * (n + 1));
+  uint32_t* lists[4];
+  size_t sizes[4] = {};
+  for (int c = 0; c < 4; ++c) lists[c] = by_length_.data() + c * (n + 1);
   for (size_t i = 0; i < n; ++i) {
-    by_length_[begin[length_class(tokens_[i].size())]++] =
-        static_cast<uint32_t>(i);
-  }
-  for (uint32_t i : by_length_) {
-    uint64_t h =
-        XXH3_64bits_withSeed(tokens_[i].data(), tokens_[i].size(), kTokenSeed);
-    // Shingles hash the token hashes as little-endian bytes (FORMAT.md).
-    if constexpr (std::endian::native == std::endian::big) {
-      h = __builtin_bswap64(h);
+    const int c = length_class(tokens_[i].size());
+    for (int l = 0; l < 4; ++l) {
+      lists[l][sizes[l]] = static_cast<uint32_t>(i);
+      sizes[l] += (l == c);
     }
-    token_hashes_[i] = h;
+  }
+  for (int c = 0; c < 4; ++c) {
+    for (size_t j = 0; j < sizes[c]; ++j) {
+      const uint32_t i = lists[c][j];
+      uint64_t h = XXH3_64bits_withSeed(tokens_[i].data(), tokens_[i].size(),
+                                        kTokenSeed);
+      // Shingles hash the token hashes as little-endian bytes (FORMAT.md).
+      if constexpr (std::endian::native == std::endian::big) {
+        h = __builtin_bswap64(h);
+      }
+      token_hashes_[i] = h;
+    }
   }
 }
 
