@@ -89,7 +89,8 @@ TEST(DatasetsTest, ReutersIdenticalTextsShareOneClusterWithAnyThreads) {
     DedupOptions options;
     options.threads = threads;
     DedupOutputs outputs;
-    outputs.clusters_path = dir.file("c" + std::to_string(threads) + ".jsonl");
+    outputs.clusters_path =
+        dir.file(std::string("c") += std::to_string(threads) += ".jsonl");
     Result<DedupStats> stats = run_dedup(options, {path}, outputs);
     ASSERT_TRUE(stats.ok()) << stats.status().to_string();
     EXPECT_EQ(stats->lines_read, 21578u);
