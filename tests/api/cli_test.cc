@@ -58,6 +58,8 @@ TEST(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("").exit_code, 2);
   EXPECT_EQ(run_cli("dedup").exit_code, 2);
   EXPECT_EQ(run_cli("dedup --max-distance 99 x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --max-line-bytes 63 x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --max-line-bytes 4294967296 x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("dedup --no-such-flag x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("frobnicate x.jsonl").exit_code, 2);
 }

@@ -49,7 +49,7 @@ struct DedupOptions {
   int max_hamming_distance = 5;
 
   // Lines longer than this (bytes, without the newline) are rejected with
-  // reason `too_long`. REQUIRES: >= 64.
+  // reason `too_long`. REQUIRES: in [64, 2^31].
   size_t max_line_bytes = size_t{64} << 20;
 
   // ---- Parameters that affect performance only ----

@@ -31,9 +31,12 @@ Status validate(const DedupOptions& options) {
         "max_hamming_distance must be in [0, 8], got " +
         std::to_string(options.max_hamming_distance));
   }
-  if (options.max_line_bytes < 64) {
-    return Status::InvalidArgument("max_line_bytes must be >= 64, got " +
-                                   std::to_string(options.max_line_bytes));
+  // The text stage keeps byte offsets in 32 bits.
+  if (options.max_line_bytes < 64 ||
+      options.max_line_bytes > (size_t{1} << 31)) {
+    return Status::InvalidArgument(
+        "max_line_bytes must be in [64, 2^31], got " +
+        std::to_string(options.max_line_bytes));
   }
   if (options.threads < 0 || options.threads > 1024) {
     return Status::InvalidArgument("threads must be in [0, 1024], got " +
