@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/eval.h"
 #include "gen/generator.h"
 #include "neardup/neardup.h"
 
@@ -227,6 +228,43 @@ int run_gen(GenArgs& a) {
 
 }  // namespace
 
+struct EvalArgs {
+  std::string clusters, truth, json;
+};
+
+// `neardup eval`: prints the scores; exit 1 if a file cannot be read or a
+// labelled document has no predicted cluster.
+int run_eval(const EvalArgs& a) {
+  neardup::Result<neardup::eval::Labels> predicted =
+      neardup::eval::read_clusters(a.clusters);
+  if (!predicted.ok()) {
+    std::cerr << "neardup: " << predicted.status().message() << "\n";
+    return kExitRuntime;
+  }
+  neardup::Result<neardup::eval::Labels> truth =
+      neardup::eval::read_truth(a.truth);
+  if (!truth.ok()) {
+    std::cerr << "neardup: " << truth.status().message() << "\n";
+    return kExitRuntime;
+  }
+  neardup::Result<neardup::eval::Scores> scores =
+      neardup::eval::evaluate(*predicted, *truth);
+  if (!scores.ok()) {
+    std::cerr << "neardup: " << a.clusters << ": " << scores.status().message()
+              << "\n";
+    return kExitRuntime;
+  }
+  std::cout << neardup::eval::scores_to_text(*scores);
+  if (!a.json.empty()) {
+    neardup::Status s = neardup::eval::write_json(a.json, *scores);
+    if (!s.ok()) {
+      std::cerr << "neardup: " << s.message() << "\n";
+      return kExitRuntime;
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{
       "neardup: find near-duplicate documents in JSONL dumps (SimHash with "
@@ -305,12 +343,27 @@ int main(int argc, char** argv) {
       "and a truth file of which document copies which");
   add_gen_options(gen, &gen_args);
 
+  EvalArgs eval_args;
+  CLI::App* eval = app.add_subcommand(
+      "eval",
+      "Score a clusters file against labels: pair precision, recall and F1, "
+      "B-cubed, adjusted Rand index, recall by kind");
+  eval->add_option("--clusters", eval_args.clusters,
+                   "Clusters file of neardup dedup (JSONL, .gz/.zst)")
+      ->required();
+  eval->add_option("--truth", eval_args.truth,
+                   "Labels: TSV id<TAB>group[<TAB>kind] (neardup gen "
+                   "--truth), or JSONL with id, cluster[, kind]")
+      ->required();
+  eval->add_option("--json", eval_args.json, "Also write the scores as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+  if (eval->parsed()) return run_eval(eval_args);
   if (gen->parsed()) {
     gen_args.docs_given = gen->count("--docs") > 0;
     return run_gen(gen_args);

@@ -46,6 +46,12 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
         "--shingle-words", "INPUT"}) {
     EXPECT_NE(d.out.find(option), std::string::npos) << option << "\n" << d.out;
   }
+  EXPECT_NE(r.out.find("eval"), std::string::npos) << r.out;
+  CliRun e = run_cli("eval --help");
+  EXPECT_EQ(e.exit_code, 0);
+  for (const char* option : {"--clusters", "--truth", "--json"}) {
+    EXPECT_NE(e.out.find(option), std::string::npos) << option << "\n" << e.out;
+  }
 }
 
 TEST(CliTest, VersionPrintsTheVersion) {
@@ -223,6 +229,47 @@ TEST(CliTest, GenWritesADumpThatDedupReads) {
   EXPECT_EQ(quiet.exit_code, 0);
   EXPECT_TRUE(quiet.out.empty()) << quiet.out;
   EXPECT_EQ(testing::read_file(dir.file("d.jsonl")), dump);
+}
+
+TEST(CliTest, EvalScoresDedupAgainstTheGeneratorsTruth) {
+  testing::TempDir dir;
+  ASSERT_EQ(run_cli("gen -q --docs 400 --seed 5 -o " + dir.file("d.jsonl") +
+                    " --truth " + dir.file("t.tsv"))
+                .exit_code,
+            0);
+  ASSERT_EQ(run_cli("dedup -q " + dir.file("d.jsonl") + " --clusters " +
+                    dir.file("c.jsonl"))
+                .exit_code,
+            0);
+  CliRun r = run_cli("eval --clusters " + dir.file("c.jsonl") + " --truth " +
+                     dir.file("t.tsv") + " --json " + dir.file("s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* text :
+       {"documents 400:", "pair      precision", "B-cubed   precision",
+        "adjusted Rand index", "B-cubed recall by kind", "  original"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  EXPECT_NE(testing::read_file(dir.file("s.json")).find("\"documents\": 400"),
+            std::string::npos);
+}
+
+TEST(CliTest, EvalErrors) {
+  testing::TempDir dir;
+  EXPECT_EQ(run_cli("eval --clusters x.jsonl").exit_code, 2);  // no --truth
+  testing::write_file(dir.file("t.tsv"), "id\tgroup\na\ta\n");
+  CliRun missing = run_cli("eval --clusters " + dir.file("absent.jsonl") +
+                           " --truth " + dir.file("t.tsv"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find(dir.file("absent.jsonl")), std::string::npos)
+      << missing.out;
+  testing::write_file(dir.file("c.jsonl"),
+                      "{\"id\": \"b\", \"cluster\": \"b\"}\n");
+  CliRun unlabelled = run_cli("eval --clusters " + dir.file("c.jsonl") +
+                              " --truth " + dir.file("t.tsv"));
+  EXPECT_EQ(unlabelled.exit_code, 1);
+  EXPECT_NE(unlabelled.out.find("\"a\" has no predicted cluster"),
+            std::string::npos)
+      << unlabelled.out;
 }
 
 TEST(CliTest, GenBytesSetsTheDumpSize) {
