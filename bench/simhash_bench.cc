@@ -1,6 +1,6 @@
-// simhash64() (SWAR byte counters) against simhash64_reference() (one pass
-// per bit), on random 64-bit features. A 4 KB news article has about 650
-// shingles; the sweep starts at 0 features to show the fixed cost.
+// simhash64() (Highway SIMD counters) against simhash64_reference() (one
+// pass per bit), on random 64-bit features. A 4 KB news article has about
+// 650 shingles; the sweep starts at 0 features to show the fixed cost.
 
 #include <benchmark/benchmark.h>
 
