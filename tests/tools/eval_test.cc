@@ -127,6 +127,13 @@ TEST(EvalTest, ReadsClustersAndBothTruthFormats) {
       EXPECT_DOUBLE_EQ(s->pair_f1, 1) << truth_file;
     }
   }
+  // Blank lines, even first, are skipped; kinds are read when present.
+  testing::write_file(dir.file("k.jsonl"),
+                      "\n{\"id\": \"a\", \"cluster\": \"g\", \"kind\": "
+                      "\"original\"}\n\n");
+  Result<Labels> with_kinds = read_truth(dir.file("k.jsonl"));
+  ASSERT_TRUE(with_kinds.ok()) << with_kinds.status().to_string();
+  EXPECT_EQ(with_kinds->kinds, (std::vector<std::string>{"original"}));
   EXPECT_EQ(read_truth(dir.file("t.tsv"))->kinds,
             (std::vector<std::string>{"original", "edit"}));
 }

@@ -8,51 +8,43 @@
 #include <string_view>
 #include <utility>
 
-#include "reader/byte_source.h"
+#include "reader/jsonl_reader.h"
 #include "write/byte_sink.h"
 
 namespace neardup::eval {
 
 namespace {
 
-// The whole file, decompressed if it is gzip or zstd, with simdjson's
-// padding after it (not counted in the returned size).
-Result<std::pair<std::string, size_t>> read_padded(const std::string& path) {
-  Result<std::unique_ptr<internal::ByteSource>> source =
-      internal::open_source(path, nullptr, nullptr);
-  if (!source.ok()) return source.status();
-  std::string data;
-  size_t size = 0;
-  while (true) {
-    if (data.size() - size < (size_t{1} << 20)) {
-      data.resize(size + (size_t{1} << 20) + data.size());
-    }
-    Result<size_t> got =
-        (*source)->read(data.data() + size, data.size() - size);
-    if (!got.ok()) return got.status();
-    if (*got == 0) break;
-    size += *got;
-  }
-  data.resize(size + simdjson::SIMDJSON_PADDING, ' ');
-  return std::make_pair(std::move(data), size);
-}
-
-// Calls `line_fn(number, line)` for every non-empty line (1-based numbers),
-// stopping at the first error it returns.
+// Calls `line_fn(number, line, readable)` for every non-empty line of
+// `path` (gzip and zstd decompressed; 1-based numbers; a trailing '\r'
+// dropped), where `readable` bytes from line.data() may be read (simdjson's
+// padding), stopping at the first error it returns.
 template <typename Fn>
-Status for_each_line(std::string_view data, Fn line_fn) {
-  size_t start = 0;
-  uint64_t number = 0;
-  while (start < data.size()) {
-    size_t end = data.find('\n', start);
-    if (end == std::string_view::npos) end = data.size();
-    ++number;
-    std::string_view line = data.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty()) NEARDUP_RETURN_IF_ERROR(line_fn(number, line));
-    start = end + 1;
+Status for_each_line(const std::string& path, Fn line_fn) {
+  internal::JsonlReader reader({path}, size_t{4} << 20, size_t{1} << 30);
+  internal::Chunk chunk;
+  while (true) {
+    Result<bool> more = reader.next(&chunk);
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::OK();
+    for (size_t i = 0; i < chunk.lines.size(); ++i) {
+      const internal::LineSpan& span = chunk.lines[i];
+      const uint64_t number = chunk.first_file_line + i + 1;
+      if (span.kind == internal::LineKind::kTruncated) {
+        return Status::Corruption(path + ": " + chunk.input_error);
+      }
+      if (span.kind == internal::LineKind::kTooLong) {
+        return Status::InvalidArgument(path + ":" + std::to_string(number) +
+                                       ": line too long");
+      }
+      std::string_view line(chunk.data() + span.offset, span.length);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) continue;
+      const size_t readable =
+          chunk.size() - span.offset + internal::kParsePadding;
+      NEARDUP_RETURN_IF_ERROR(line_fn(number, line, readable));
+    }
   }
-  return Status::OK();
 }
 
 Status add_label(Labels* labels, std::string id, std::string cluster,
@@ -66,40 +58,55 @@ Status add_label(Labels* labels, std::string id, std::string cluster,
   return Status::OK();
 }
 
-// JSONL with string fields id and `cluster_field`, and optionally kind.
-Result<Labels> read_jsonl(const std::string& path, std::string_view data,
-                          size_t padded_size, std::string_view cluster_field,
-                          bool want_kind) {
-  Labels labels;
-  simdjson::ondemand::parser parser;
-  bool with_kind = false;
-  Status status = for_each_line(
-      data, [&](uint64_t number, std::string_view line) -> Status {
-        const std::string where = path + ":" + std::to_string(number);
-        const size_t offset = static_cast<size_t>(line.data() - data.data());
-        simdjson::ondemand::document doc;
-        std::string_view id, cluster, kind;
-        if (parser.iterate(line.data(), line.size(), padded_size - offset)
-                .get(doc) ||
-            doc.find_field_unordered("id").get_string().get(id) ||
-            doc.find_field_unordered(cluster_field).get_string().get(cluster)) {
-          return Status::InvalidArgument(
-              where + ": expected string fields \"id\" and \"" +
-              std::string(cluster_field) + "\"");
-        }
-        const bool has_kind =
-            want_kind &&
-            !doc.find_field_unordered("kind").get_string().get(kind);
-        if (number == 1) with_kind = has_kind;
-        if (has_kind != with_kind) {
-          return Status::InvalidArgument(where +
-                                         ": \"kind\" on some lines only");
-        }
-        return add_label(&labels, std::string(id), std::string(cluster),
-                         std::string(kind), with_kind, where);
-      });
-  if (!status.ok()) return status;
-  return labels;
+// One JSONL line with string fields "id" and "cluster", and "kind" if
+// `want_kind`; the first line decides whether all lines have a kind.
+Status add_jsonl_label(simdjson::ondemand::parser* parser,
+                       const std::string& where, std::string_view line,
+                       size_t readable, bool want_kind, bool first,
+                       bool* with_kind, Labels* labels) {
+  simdjson::ondemand::document doc;
+  std::string_view id, cluster, kind;
+  if (parser->iterate(line.data(), line.size(), readable).get(doc) ||
+      doc.find_field_unordered("id").get_string().get(id) ||
+      doc.find_field_unordered("cluster").get_string().get(cluster)) {
+    return Status::InvalidArgument(
+        where + ": expected string fields \"id\" and \"cluster\"");
+  }
+  const bool has_kind =
+      want_kind && !doc.find_field_unordered("kind").get_string().get(kind);
+  if (first) *with_kind = has_kind;
+  if (has_kind != *with_kind) {
+    return Status::InvalidArgument(where + ": \"kind\" on some lines only");
+  }
+  return add_label(labels, std::string(id), std::string(cluster),
+                   std::string(kind), has_kind, where);
+}
+
+// One line of a truth TSV; the first is the header.
+Status add_tsv_label(const std::string& where, std::string_view line,
+                     bool first, bool* with_kind, Labels* labels) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  while (true) {
+    const size_t tab = line.find('\t', start);
+    fields.push_back(line.substr(start, tab - start));
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  if (first) {
+    if (fields.size() < 2 || fields[0] != "id" || fields[1] != "group") {
+      return Status::InvalidArgument(
+          where + ": expected the header id<TAB>group[<TAB>kind]");
+    }
+    *with_kind = fields.size() >= 3 && fields[2] == "kind";
+    return Status::OK();
+  }
+  if (fields.size() < (*with_kind ? 3u : 2u)) {
+    return Status::InvalidArgument(where + ": too few fields");
+  }
+  return add_label(labels, std::string(fields[0]), std::string(fields[1]),
+                   *with_kind ? std::string(fields[2]) : std::string(),
+                   *with_kind, where);
 }
 
 uint64_t pairs(uint64_t n) { return n * (n - 1) / 2; }
@@ -115,49 +122,36 @@ std::string number(double v) {
 }  // namespace
 
 Result<Labels> read_clusters(const std::string& path) {
-  Result<std::pair<std::string, size_t>> data = read_padded(path);
-  if (!data.ok()) return data.status();
-  return read_jsonl(path, std::string_view(data->first).substr(0, data->second),
-                    data->first.size(), "cluster", /*want_kind=*/false);
+  Labels labels;
+  simdjson::ondemand::parser parser;
+  bool first = true, with_kind = false;
+  Status status = for_each_line(
+      path, [&](uint64_t number, std::string_view line, size_t readable) {
+        Status s = add_jsonl_label(&parser, path + ":" + std::to_string(number),
+                                   line, readable, /*want_kind=*/false, first,
+                                   &with_kind, &labels);
+        first = false;
+        return s;
+      });
+  if (!status.ok()) return status;
+  return labels;
 }
 
 Result<Labels> read_truth(const std::string& path) {
-  Result<std::pair<std::string, size_t>> data = read_padded(path);
-  if (!data.ok()) return data.status();
-  const std::string_view text =
-      std::string_view(data->first).substr(0, data->second);
-  if (!text.empty() && text.front() == '{') {
-    return read_jsonl(path, text, data->first.size(), "cluster",
-                      /*want_kind=*/true);
-  }
   Labels labels;
-  bool with_kind = false;
+  simdjson::ondemand::parser parser;
+  bool first = true, jsonl = false, with_kind = false;
   Status status = for_each_line(
-      text, [&](uint64_t number, std::string_view line) -> Status {
+      path, [&](uint64_t number, std::string_view line, size_t readable) {
         const std::string where = path + ":" + std::to_string(number);
-        std::vector<std::string_view> fields;
-        size_t start = 0;
-        while (true) {
-          const size_t tab = line.find('\t', start);
-          fields.push_back(line.substr(start, tab - start));
-          if (tab == std::string_view::npos) break;
-          start = tab + 1;
-        }
-        if (number == 1) {
-          if (fields.size() < 2 || fields[0] != "id" || fields[1] != "group") {
-            return Status::InvalidArgument(
-                where + ": expected the header id<TAB>group[<TAB>kind]");
-          }
-          with_kind = fields.size() >= 3 && fields[2] == "kind";
-          return Status::OK();
-        }
-        if (fields.size() < (with_kind ? 3u : 2u)) {
-          return Status::InvalidArgument(where + ": too few fields");
-        }
-        return add_label(&labels, std::string(fields[0]),
-                         std::string(fields[1]),
-                         with_kind ? std::string(fields[2]) : std::string(),
-                         with_kind, where);
+        if (first) jsonl = line.front() == '{';
+        Status s = jsonl
+                       ? add_jsonl_label(&parser, where, line, readable,
+                                         /*want_kind=*/true, first, &with_kind,
+                                         &labels)
+                       : add_tsv_label(where, line, first, &with_kind, &labels);
+        first = false;
+        return s;
       });
   if (!status.ok()) return status;
   return labels;
