@@ -2,6 +2,7 @@
 #include <string>
 
 #include "neardup/pipeline.h"
+#include "write/byte_sink.h"
 
 namespace neardup {
 
@@ -44,15 +45,12 @@ std::string stats_to_json(const DedupStats& s) {
     *out += last ? "\n" : ",\n";
   };
   auto u = [](uint64_t v) { return std::to_string(v); };
-  // Built by appends: `"\"" + std::string(...)` trips GCC 12's -Wrestrict.
   auto quoted = [](std::string_view v) {
     std::string q;
-    q.reserve(v.size() + 2);
-    q += '"';
-    q += v;
-    q += '"';
+    internal::append_json_string(v, &q);
     return q;
   };
+
   std::string out = "{\n";
   field(&out, "version", quoted(version()));
   field(&out, "inputs", u(s.inputs));
