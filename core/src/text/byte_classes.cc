@@ -52,19 +52,15 @@ void ClassifyBytes(const uint8_t* text, size_t size, uint8_t* word,
 HWY_INLINE uint32_t* FlattenBits(uint64_t bits, uint32_t base, uint32_t* out) {
   const int count = static_cast<int>(hwy::PopCount(bits));
   uint32_t* const end = out + count;
+  // Four positions per turn (up to three past `end`, into the slack), so the
+  // loop exit is mispredicted once per word rather than once per bit. The
+  // top bit keeps the count defined once `bits` runs out.
   while (out < end) {
-    out[0] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
-                        bits | (uint64_t{1} << 63)));
-    bits &= bits - 1;
-    out[1] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
-                        bits | (uint64_t{1} << 63)));
-    bits &= bits - 1;
-    out[2] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
-                        bits | (uint64_t{1} << 63)));
-    bits &= bits - 1;
-    out[3] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
-                        bits | (uint64_t{1} << 63)));
-    bits &= bits - 1;
+    for (int k = 0; k < 4; ++k) {
+      out[k] = base + static_cast<uint32_t>(hwy::Num0BitsBelowLS1Bit_Nonzero64(
+                          bits | (uint64_t{1} << 63)));
+      bits &= bits - 1;
+    }
     out += 4;
   }
   return end;
