@@ -61,7 +61,8 @@ inline std::vector<std::string> read_lines(const std::string& path) {
 struct ClusterLine {
   std::string id, cluster;
   bool representative = false;
-  int distance = -1;
+  int distance = -1;       // SimHash runs
+  double similarity = -1;  // MinHash runs
 };
 
 // Parses the fixed --clusters line layout; any deviation fails the test.
@@ -91,13 +92,21 @@ inline bool parse_cluster_line(std::string_view line, ClusterLine* out) {
   } else {
     return false;
   }
-  if (!expect(R"(, "distance": )")) return false;
+  const bool minhash = expect(R"(, "similarity": )");
+  if (!minhash && !expect(R"(, "distance": )")) return false;
   size_t digits = 0;
-  while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') {
+  while (digits < line.size() &&
+         ((line[digits] >= '0' && line[digits] <= '9') ||
+          (minhash && line[digits] == '.'))) {
     ++digits;
   }
   if (digits == 0 || line.substr(digits) != "}") return false;
-  out->distance = std::stoi(std::string(line.substr(0, digits)));
+  const std::string number(line.substr(0, digits));
+  if (minhash) {
+    out->similarity = std::stod(number);
+  } else {
+    out->distance = std::stoi(number);
+  }
   return true;
 }
 

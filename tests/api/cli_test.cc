@@ -116,7 +116,7 @@ TEST(CliTest, ReadsStdinAndWritesTheOutputToStdout) {
       "{\"id\": \"c\", \"text\": \"something else entirely different\"}\n");
   EXPECT_EQ(testing::read_lines(dir.file("c.jsonl"))[1],
             "{\"id\": \"b\", \"cluster\": \"a\", \"representative\": false, "
-            "\"distance\": 0}");
+            "\"similarity\": 1.0000}");
 }
 
 }  // namespace

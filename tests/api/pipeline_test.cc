@@ -216,7 +216,7 @@ TEST_F(PipelineTest, SameTextDifferentIdsClusterAndEmptyTextsDoNot) {
   const auto c = read_clusters(outputs_.clusters_path);
   ASSERT_EQ(c.size(), 4u);
   EXPECT_EQ(c[2].cluster, "x");
-  EXPECT_EQ(c[2].distance, 0);
+  EXPECT_EQ(c[2].similarity, 1.0);
   EXPECT_TRUE(c[1].representative);
   EXPECT_TRUE(c[3].representative);
   EXPECT_EQ(stats->clusters, 3u);
@@ -240,29 +240,132 @@ TEST_F(PipelineTest, MultipleInputsNumberLinesAcrossThem) {
 TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
   const std::string reuters =
       testing::bundled("reuters21578/reuters21578.jsonl.zst");
-  std::string first_clusters, first_output;
-  for (int threads : {1, 2, 4}) {
-    for (size_t chunk : {size_t{4096}, size_t{1} << 16, size_t{1} << 20}) {
-      DedupOptions options;
-      options.threads = threads;
-      options.chunk_bytes = chunk;
-      Result<DedupStats> stats = run({reuters}, options);
-      ASSERT_TRUE(stats.ok()) << stats.status().to_string();
-      expect_accounting(*stats);
-      const std::string clusters = testing::read_file(outputs_.clusters_path);
-      const std::string output = testing::read_file(outputs_.output_path);
-      if (first_clusters.empty()) {
-        first_clusters = clusters;
-        first_output = output;
-        EXPECT_EQ(stats->lines_read, 21578u);
-        EXPECT_GT(stats->duplicates, 300u);
-        continue;
+  std::vector<DedupOptions> configs(4);
+  configs[1].algorithm = Algorithm::kSimHash;
+  configs[2].clustering = Clustering::kRepresentative;
+  configs[3].minhash.exact_verification = true;
+  for (size_t config = 0; config < configs.size(); ++config) {
+    std::string first_clusters, first_output;
+    for (int threads : {1, 2, 4}) {
+      for (size_t chunk : {size_t{4096}, size_t{1} << 16, size_t{1} << 20}) {
+        if (config > 0 && chunk == (size_t{1} << 16)) continue;
+        DedupOptions options = configs[config];
+        options.threads = threads;
+        options.chunk_bytes = chunk;
+        Result<DedupStats> stats = run({reuters}, options);
+        ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+        expect_accounting(*stats);
+        const std::string clusters = testing::read_file(outputs_.clusters_path);
+        const std::string output = testing::read_file(outputs_.output_path);
+        if (first_clusters.empty()) {
+          first_clusters = clusters;
+          first_output = output;
+          EXPECT_EQ(stats->lines_read, 21578u);
+          EXPECT_GT(stats->duplicates, 300u);
+          continue;
+        }
+        ASSERT_EQ(clusters, first_clusters)
+            << threads << " threads, chunk " << chunk;
+        ASSERT_EQ(output, first_output)
+            << threads << " threads, chunk " << chunk;
       }
-      ASSERT_EQ(clusters, first_clusters)
-          << threads << " threads, chunk " << chunk;
-      ASSERT_EQ(output, first_output) << threads << " threads, chunk " << chunk;
     }
   }
+}
+
+// Words w<from> .. w<to - 1>, one token each.
+std::string words(int from, int to) {
+  std::string out;
+  for (int i = from; i < to; ++i) out += "w" + std::to_string(i) + " ";
+  return out;
+}
+
+// One-word shingles and every band a single row, so that the sets' Jaccard
+// similarities are easy to count and every pair above ~0.05 is a candidate.
+DedupOptions counted_options(double threshold, bool exact) {
+  DedupOptions options;
+  options.text.shingle_words = 1;
+  options.text.min_line_words = 0;
+  options.minhash.threshold = threshold;
+  options.minhash.bands = 128;
+  options.minhash.rows = 1;
+  options.minhash.exact_verification = exact;
+  return options;
+}
+
+TEST_F(PipelineTest, ExactVerificationDecidesByExactJaccard) {
+  // J(a, c) = 80 / 120 = 0.667; J(a, b) = J(b, c) = 60 / 140 = 0.43.
+  const std::string path = dir_.file("in.jsonl");
+  testing::write_file(path,
+                      record("a", words(0, 100)) + "\n" +
+                          record("b", words(0, 60) + words(200, 240)) + "\n" +
+                          record("c", words(0, 80) + words(100, 120)) + "\n");
+  Result<DedupStats> stats = run({path}, counted_options(0.66, true));
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_TRUE(stats->exact_verification);
+  EXPECT_EQ(stats->verified_pairs, 1u);
+  EXPECT_EQ(stats->candidate_pairs, 3u);
+  auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[1].cluster, "b");
+  EXPECT_EQ(c[2].cluster, "a");
+  EXPECT_GT(c[2].similarity, 0.5);
+  EXPECT_LT(c[2].similarity, 0.85);
+
+  stats = run({path}, counted_options(0.67, true));  // just above 2/3
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(stats->verified_pairs, 0u);
+  EXPECT_EQ(stats->clusters, 3u);
+}
+
+TEST_F(PipelineTest, RepresentativeClusteringBreaksChains) {
+  // a~b and b~c at 70 / 130 = 0.54, a and c at 40 / 160 = 0.25.
+  const std::string path = dir_.file("in.jsonl");
+  testing::write_file(path, record("a", words(0, 100)) + "\n" +
+                                record("b", words(30, 130)) + "\n" +
+                                record("c", words(60, 160)) + "\n");
+  DedupOptions options = counted_options(0.5, true);
+  Result<DedupStats> stats = run({path}, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(stats->verified_pairs, 2u);
+  EXPECT_EQ(stats->clusters, 1u);
+  EXPECT_EQ(stats->largest_cluster, 3u);
+  options.clustering = Clustering::kRepresentative;
+  stats = run({path}, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(stats->clusters, 2u);
+  EXPECT_EQ(stats->largest_cluster, 2u);
+  auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[1].cluster, "a");
+  EXPECT_EQ(c[2].cluster, "c");
+  EXPECT_TRUE(c[2].representative);
+}
+
+TEST_F(PipelineTest, StatsNameTheAlgorithmAndItsParameters) {
+  testing::write_file(dir_.file("in.jsonl"), record("a", kArticle) + "\n");
+  Result<DedupStats> stats = run({dir_.file("in.jsonl")});
+  ASSERT_TRUE(stats.ok());
+  const MinHashOptions defaults;
+  const LshParams lsh = choose_lsh_params(defaults);
+  EXPECT_EQ(stats->algorithm, Algorithm::kMinHash);
+  EXPECT_EQ(stats->bands, lsh.bands);
+  EXPECT_EQ(stats->rows, lsh.rows);
+  const std::string json = testing::read_file(outputs_.stats_path);
+  EXPECT_NE(json.find("\"algorithm\": \"minhash\""), std::string::npos);
+  EXPECT_NE(json.find("\"bands\": " + std::to_string(lsh.bands)),
+            std::string::npos);
+  EXPECT_NE(json.find("\"verification\": \"estimated\""), std::string::npos);
+  DedupOptions simhash;
+  simhash.algorithm = Algorithm::kSimHash;
+  stats = run({dir_.file("in.jsonl")}, simhash);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_NE(testing::read_file(outputs_.stats_path)
+                .find("\"max_hamming_distance\": 5"),
+            std::string::npos);
+  auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].distance, 0);
 }
 
 TEST_F(PipelineTest, SeedRenditionsAreNotCopiesButBoilerplateCopiesAre) {

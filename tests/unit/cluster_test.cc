@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
+#include <utility>
 
 namespace neardup {
 namespace {
@@ -34,6 +36,39 @@ TEST(ClusterTest, ResultDoesNotDependOnPairOrder) {
     ASSERT_EQ(cluster_representatives(2000, pairs), first);
   }
   for (DocId d = 0; d < 2000; ++d) EXPECT_LE(first[d], d);
+}
+
+TEST(ClusterTest, RepresentativeClustersDoNotChain) {
+  // 2~5 and 5~7 but not 2~7: 7 stays out of 2's cluster, and 5 (taken by 2)
+  // does not become a representative.
+  const std::vector<DocPair> pairs = {{5, 7, 3}, {2, 5, 1}, {1, 3, 0}};
+  const std::vector<DocId> rep = representative_clusters(8, pairs);
+  EXPECT_EQ(rep, (std::vector<DocId>{0, 1, 2, 1, 4, 2, 6, 7}));
+}
+
+TEST(ClusterTest, RepresentativeMembersArePairedWithTheirRepresentative) {
+  std::mt19937_64 rng(9);
+  std::vector<DocPair> pairs;
+  for (int i = 0; i < 3000; ++i) {
+    DocId a = rng() % 2000, b = rng() % 2000;
+    if (a == b) continue;
+    pairs.push_back({std::min(a, b), std::max(a, b), 0});
+  }
+  const std::vector<DocId> first = representative_clusters(2000, pairs);
+  std::set<std::pair<DocId, DocId>> paired;
+  for (const DocPair& p : pairs) paired.insert({p.a, p.b});
+  for (DocId d = 0; d < 2000; ++d) {
+    ASSERT_LE(first[d], d);
+    EXPECT_EQ(first[first[d]], first[d]);  // representatives lead themselves
+    if (first[d] != d) EXPECT_TRUE(paired.count({first[d], d})) << d;
+  }
+  for (int trial = 0; trial < 3; ++trial) {
+    std::shuffle(pairs.begin(), pairs.end(), rng);
+    for (DocPair& p : pairs) {
+      if (rng() % 2) std::swap(p.a, p.b);
+    }
+    ASSERT_EQ(representative_clusters(2000, pairs), first);
+  }
 }
 
 TEST(UnionFindTest, UniteIsSymmetricAndIdempotent) {

@@ -5,6 +5,8 @@
 // halving). So A~B and B~C put A and C in one cluster even when A and C are
 // not within the threshold of each other.
 //
+// representative_clusters() is the alternative without chains.
+//
 // Example:
 //   std::vector<neardup::DocId> rep =
 //       neardup::cluster_representatives(num_docs, pairs);
@@ -41,6 +43,18 @@ class UnionFind {
 // smallest DocId (the member first in the input) of its connected component.
 // REQUIRES: every pair has a, b < num_docs. O(num_docs + pairs.size()).
 std::vector<DocId> cluster_representatives(size_t num_docs,
+                                           std::span<const DocPair> pairs);
+
+// Representative-based clustering, which does not chain: documents are
+// visited in input order (DocId order); a document not yet in a cluster
+// becomes a representative, and every later document not yet in a cluster
+// that it is paired with joins its cluster. Every member is thus paired with
+// its representative. This is the greedy leader algorithm (Hartigan,
+// "Clustering Algorithms", 1975, chapter 3) over the pair graph; the result
+// does not depend on the order of `pairs`. Returns each document's
+// representative. REQUIRES: every pair has a, b < num_docs.
+// O(num_docs + pairs.size() log pairs.size()).
+std::vector<DocId> representative_clusters(size_t num_docs,
                                            std::span<const DocPair> pairs);
 
 }  // namespace neardup

@@ -5,7 +5,7 @@
 //
 // Example:
 //   neardup::DedupOptions options;
-//   options.max_hamming_distance = 3;
+//   options.minhash.threshold = 0.8;
 //   if (neardup::Status s = neardup::validate(options); !s.ok()) { ... }
 
 #ifndef NEARDUP_OPTIONS_H_
@@ -31,6 +31,52 @@ struct TextOptions {
   int min_line_words = 12;
 };
 
+// How documents are fingerprinted and compared.
+enum class Algorithm {
+  // MinHash signatures (Broder 1997) with banded LSH, pairs kept when their
+  // estimated Jaccard similarity of shingle sets reaches a threshold.
+  kMinHash = 0,
+  // 64-bit SimHash (Charikar 2002), pairs within a Hamming distance, found
+  // with permuted-block tables (Manku, Jain & Das Sarma 2007).
+  kSimHash,
+};
+
+// How verified pairs become clusters.
+enum class Clustering {
+  // Connected components of the pair graph (union-find): A~B and B~C put A
+  // and C together even when A and C are not similar.
+  kConnectedComponents = 0,
+  // Each member is similar to its cluster's representative: documents are
+  // visited in input order; one not yet in a cluster becomes a
+  // representative and takes every later unclustered document it is paired
+  // with. No chains, at the cost of splitting some chains of copies.
+  kRepresentative,
+};
+
+// MinHash settings (Algorithm::kMinHash).
+struct MinHashOptions {
+  // Documents are near-duplicates when the Jaccard similarity of their
+  // shingle sets is at least this. REQUIRES: 0 < threshold < 1.
+  // Default chosen on generated copies: see README "Quality".
+  double threshold = 0.5;
+  // Signature entries (one-permutation hashing bins), each kept as its lowest
+  // 8 bits. REQUIRES: 16 <= signature_length <= 1024.
+  int signature_length = 128;
+  // LSH bands and rows per band; both 0 (the default) derives them from the
+  // threshold (optimal_lsh_params with these weights). Otherwise
+  // REQUIRES: bands >= 1, rows >= 1, bands * rows <= signature_length.
+  int bands = 0;
+  int rows = 0;
+  // Verification removes the LSH's false positives, which then only cost
+  // time, so misses weigh more. REQUIRES: both > 0.
+  double false_positive_weight = 0.2;
+  double false_negative_weight = 0.8;
+  // Decide each candidate pair by the exact Jaccard similarity of the two
+  // shingle sets (a second read of the inputs) instead of the signature
+  // estimate.
+  bool exact_verification = false;
+};
+
 struct DedupOptions {
   // ---- Parameters that affect results (changing them changes output) ----
 
@@ -43,9 +89,14 @@ struct DedupOptions {
 
   TextOptions text;
 
-  // Two documents are near-duplicates when their SimHash fingerprints differ
-  // in at most this many bits. REQUIRES: 0 <= max_hamming_distance <= 8.
-  // Default chosen on real data: see README "Choosing the defaults".
+  Algorithm algorithm = Algorithm::kMinHash;
+  Clustering clustering = Clustering::kConnectedComponents;
+  MinHashOptions minhash;
+
+  // With Algorithm::kSimHash: two documents are near-duplicates when their
+  // SimHash fingerprints differ in at most this many bits. REQUIRES: 0 <=
+  // max_hamming_distance <= 8. Default chosen on real data: see README
+  // "Choosing the defaults".
   int max_hamming_distance = 5;
 
   // Lines longer than this (bytes, without the newline) are rejected with

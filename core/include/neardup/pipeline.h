@@ -65,7 +65,9 @@ class Reporter {
 struct DedupOutputs {
   // JSONL, one line per document in input order:
   // {"id": "...", "cluster": "<representative id>", "representative": bool,
-  //  "distance": <Hamming distance to the representative>}
+  //  "similarity": <estimated Jaccard similarity to the representative, 0-1>}
+  // With Algorithm::kSimHash, "distance": <Hamming distance to the
+  // representative, 0-64> instead of "similarity".
   std::string clusters_path;
   // The representatives' original lines, byte for byte, in input order.
   // Compressed when the path ends in .gz or .zst.
@@ -100,22 +102,39 @@ struct DedupStats {
   uint64_t distinct_fingerprints = 0;
   uint64_t candidate_pairs = 0;  // distinct document pairs examined
   uint64_t verified_pairs = 0;   // document pairs within the threshold
-  uint64_t clusters = 0;         // connected components, singletons included
+  uint64_t clusters = 0;         // singletons included
   uint64_t duplicates = 0;       // documents that are not representatives
   uint64_t largest_cluster = 0;
   int threads = 0;
-  int max_hamming_distance = 0;
+  Algorithm algorithm = Algorithm::kMinHash;
+  Clustering clustering = Clustering::kConnectedComponents;
   int shingle_words = 0;
+  // Algorithm::kSimHash: the threshold and the permuted-block tables.
+  int max_hamming_distance = 0;
   int table_blocks = 0;
   int tables = 0;
+  // Algorithm::kMinHash: the threshold, the signature, the LSH bands and the
+  // S-curve's false-positive and false-negative areas (see minhash.h).
+  double jaccard_threshold = 0;
+  int signature_length = 0;
+  int bands = 0;
+  int rows = 0;
+  double false_positive_area = 0;
+  double false_negative_area = 0;
+  bool exact_verification = false;
   // Wall-clock seconds per stage.
   double read_fingerprint_seconds = 0;  // read, parse, shingle, SimHash
-  double index_seconds = 0;             // permuted-table pair search
+  double index_seconds = 0;             // pair search and verification
   double cluster_seconds = 0;
   double write_seconds = 0;
   double total_seconds = 0;
   uint64_t peak_rss_bytes = 0;
 };
+
+// "minhash", "simhash"; "components", "representative": the names used by
+// the stats file and the command line.
+std::string_view algorithm_name(Algorithm algorithm);
+std::string_view clustering_name(Clustering clustering);
 
 // Serializes `stats` as a pretty-printed JSON object, with docs_per_second and
 // mb_per_second (uncompressed bytes / 10^6 / total seconds) derived.

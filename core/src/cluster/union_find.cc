@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "neardup/cluster.h"
@@ -34,6 +36,34 @@ std::vector<DocId> cluster_representatives(size_t num_docs,
   std::vector<DocId> rep(num_docs);
   for (size_t i = 0; i < num_docs; ++i)
     rep[i] = sets.find(static_cast<DocId>(i));
+  return rep;
+}
+
+std::vector<DocId> representative_clusters(size_t num_docs,
+                                           std::span<const DocPair> pairs) {
+  // Each pair as (earlier << 32 | later), sorted: the later neighbours of
+  // each document, in order.
+  std::vector<uint64_t> edges;
+  edges.reserve(pairs.size());
+  for (const DocPair& p : pairs) {
+    if (p.a == p.b) continue;
+    const DocId lo = std::min(p.a, p.b);
+    const DocId hi = std::max(p.a, p.b);
+    edges.push_back((uint64_t{lo} << 32) | hi);
+  }
+  std::sort(edges.begin(), edges.end());
+  constexpr DocId kNone = std::numeric_limits<DocId>::max();
+  std::vector<DocId> rep(num_docs, kNone);
+  size_t e = 0;
+  for (size_t i = 0; i < num_docs; ++i) {
+    const DocId doc = static_cast<DocId>(i);
+    const bool leader = rep[doc] == kNone;
+    if (leader) rep[doc] = doc;
+    for (; e < edges.size() && (edges[e] >> 32) == doc; ++e) {
+      const DocId later = static_cast<DocId>(edges[e]);
+      if (leader && rep[later] == kNone) rep[later] = doc;
+    }
+  }
   return rep;
 }
 

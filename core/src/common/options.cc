@@ -1,5 +1,7 @@
 #include "neardup/options.h"
 
+#include <cstdint>
+
 namespace neardup {
 
 namespace {
@@ -30,6 +32,29 @@ Status validate(const DedupOptions& options) {
     return Status::InvalidArgument(
         "max_hamming_distance must be in [0, 8], got " +
         std::to_string(options.max_hamming_distance));
+  }
+  const MinHashOptions& m = options.minhash;
+  if (!(m.threshold > 0 && m.threshold < 1)) {
+    return Status::InvalidArgument("minhash threshold must be in (0, 1), got " +
+                                   std::to_string(m.threshold));
+  }
+  if (m.signature_length < 16 || m.signature_length > 1024) {
+    return Status::InvalidArgument(
+        "minhash signature_length must be in [16, 1024], got " +
+        std::to_string(m.signature_length));
+  }
+  if (m.bands != 0 || m.rows != 0) {
+    if (m.bands < 1 || m.rows < 1 ||
+        int64_t{m.bands} * m.rows > m.signature_length) {
+      return Status::InvalidArgument(
+          "minhash bands and rows must be >= 1 with bands * rows <= "
+          "signature_length (" +
+          std::to_string(m.signature_length) + "), got " +
+          std::to_string(m.bands) + " x " + std::to_string(m.rows));
+    }
+  }
+  if (!(m.false_positive_weight > 0) || !(m.false_negative_weight > 0)) {
+    return Status::InvalidArgument("minhash LSH weights must be > 0");
   }
   // The text stage keeps byte offsets in 32 bits.
   if (options.max_line_bytes < 64 ||

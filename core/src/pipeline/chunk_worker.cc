@@ -1,6 +1,10 @@
 #include "pipeline/chunk_worker.h"
 
+#include <algorithm>
+
 #include "neardup/fingerprint.h"
+#include "neardup/lsh.h"
+#include "neardup/minhash.h"
 
 namespace neardup::internal {
 
@@ -16,7 +20,13 @@ bool is_blank(std::string_view line) {
 }  // namespace
 
 ChunkWorker::ChunkWorker(const DedupOptions& options)
-    : parser_(options.text_field, options.id_field), shingler_(options.text) {}
+    : parser_(options.text_field, options.id_field),
+      shingler_(options.text),
+      algorithm_(options.algorithm) {
+  if (algorithm_ == Algorithm::kMinHash) {
+    signature_.resize(options.minhash.signature_length);
+  }
+}
 
 void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
   out->clear();
@@ -56,7 +66,16 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
     DocRecord doc;
     doc.line = chunk.first_line + i;
     doc.empty = shingles_.empty();
-    doc.fingerprint = simhash64(shingles_);
+    if (algorithm_ == Algorithm::kSimHash) {
+      doc.fingerprint = simhash64(shingles_);
+    } else {
+      minhash_signature(shingles_, signature_);
+      const size_t at = out->signatures.size();
+      out->signatures.resize(at + signature_.size());
+      reduce_signature(
+          signature_,
+          std::span(out->signatures).subspan(at, signature_.size()));
+    }
     if (record_.has_id) {
       out->ids += record_.id;
     } else {
@@ -65,6 +84,17 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
     doc.id_end = static_cast<uint32_t>(out->ids.size());
     out->docs.push_back(doc);
   }
+}
+
+bool ChunkWorker::shingle_set(std::string_view line,
+                              std::vector<uint64_t>* out) {
+  out->clear();
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  parser_.parse(line, &record_);
+  if (!record_.ok || !shingler_.shingle(record_.text, out).ok()) return false;
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+  return true;
 }
 
 }  // namespace neardup::internal

@@ -17,10 +17,10 @@
 namespace neardup::internal {
 
 struct DocRecord {
-  Fingerprint fingerprint = 0;
-  uint64_t line = 0;    // 0-based across all inputs
-  uint32_t id_end = 0;  // end of the id in ChunkResult::ids
-  bool empty = false;   // no tokens: never merged
+  Fingerprint fingerprint = 0;  // Algorithm::kSimHash only
+  uint64_t line = 0;            // 0-based across all inputs
+  uint32_t id_end = 0;          // end of the id in ChunkResult::ids
+  bool empty = false;           // no tokens: never merged
 };
 
 struct Rejection {
@@ -35,9 +35,12 @@ struct ChunkResult {
   std::vector<DocRecord> docs;
   std::string ids;  // concatenated; doc i spans [docs[i-1].id_end, id_end)
   std::vector<Rejection> rejects;
+  // Algorithm::kMinHash: the 8-bit signatures of `docs`, one after another.
+  std::vector<uint8_t> signatures;
 
   void clear() {
     docs.clear();
+    signatures.clear();
     ids.clear();
     rejects.clear();
   }
@@ -51,11 +54,18 @@ class ChunkWorker {
   // Replaces `out` with the documents and rejected lines of `chunk`.
   void process(const Chunk& chunk, ChunkResult* out);
 
+  // The sorted distinct shingle hashes of the record on `line` (a line that
+  // process() accepted), for exact verification. Returns false if the line
+  // is no longer a valid record (the input changed since).
+  bool shingle_set(std::string_view line, std::vector<uint64_t>* out);
+
  private:
   RecordParser parser_;
   Shingler shingler_;
   ParsedRecord record_;
   std::vector<uint64_t> shingles_;
+  Algorithm algorithm_;
+  std::vector<uint64_t> signature_;  // full 64-bit MinHash entries
 };
 
 }  // namespace neardup::internal

@@ -1,6 +1,9 @@
 #include "pipeline/corpus.h"
 
+#include <cstdio>
+
 #include "neardup/fingerprint.h"
+#include "neardup/lsh.h"
 
 namespace neardup::internal {
 
@@ -8,15 +11,16 @@ void Corpus::append(const ChunkResult& result) {
   const uint64_t base = ids.size();
   for (const DocRecord& doc : result.docs) {
     if (doc.line != next_line) {
-      line_jumps.emplace_back(static_cast<DocId>(fingerprints.size()),
-                              doc.line);
+      line_jumps.emplace_back(static_cast<DocId>(id_ends.size()), doc.line);
     }
     next_line = doc.line + 1;
-    fingerprints.push_back(doc.fingerprint);
+    if (signature_length == 0) fingerprints.push_back(doc.fingerprint);
     id_ends.push_back(base + doc.id_end);
     empty.push_back(doc.empty);
   }
   ids += result.ids;
+  signatures.insert(signatures.end(), result.signatures.begin(),
+                    result.signatures.end());
 }
 
 uint64_t group_fingerprints(
@@ -64,9 +68,22 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
     append_json_string(corpus.id(r), &batch);
     batch +=
         r == doc ? ", \"representative\": true" : ", \"representative\": false";
-    batch += ", \"distance\": ";
-    batch += std::to_string(
-        hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
+    if (corpus.signature_length == 0) {
+      batch += ", \"distance\": ";
+      batch += std::to_string(
+          hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
+    } else {
+      // Four decimals: the estimate's own error is about 0.04 at K = 128.
+      const double similarity =
+          corpus.empty[doc] ? (r == doc ? 1.0 : 0.0)
+                            : bbit_jaccard(equal_entries(corpus.signature(doc),
+                                                         corpus.signature(r)),
+                                           corpus.signature_length);
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.4f", similarity);
+      batch += ", \"similarity\": ";
+      batch += buf;
+    }
     batch += "}\n";
     if (batch.size() >= (size_t{1} << 20)) {
       NEARDUP_RETURN_IF_ERROR(sink->append(batch));

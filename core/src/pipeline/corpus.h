@@ -18,12 +18,15 @@
 
 namespace neardup::internal {
 
-// Per-document columns, in input order: 16 bytes and one bit per document,
-// plus the id text. Line numbers are not stored per document: doc i is on
-// the line after doc i - 1's unless `line_jumps` says otherwise, which it
-// does only after rejected lines.
+// Per-document columns, in input order: 8 bytes (the id's end) and one bit
+// per document, plus the id text and the fingerprint: 8 bytes of SimHash or
+// signature_length bytes of 8-bit MinHash signature. Line numbers are not
+// stored per document: doc i is on the line after doc i - 1's unless
+// `line_jumps` says otherwise, which it does only after rejected lines.
 struct Corpus {
-  std::vector<Fingerprint> fingerprints;
+  std::vector<Fingerprint> fingerprints;  // Algorithm::kSimHash
+  std::vector<uint8_t> signatures;        // Algorithm::kMinHash
+  int signature_length = 0;
   std::vector<uint64_t> id_ends;  // doc i's id is ids[id_ends[i-1], id_ends[i])
   std::vector<bool> empty;        // no tokens
   std::string ids;
@@ -32,7 +35,11 @@ struct Corpus {
   std::vector<std::pair<DocId, uint64_t>> line_jumps;
   uint64_t next_line = 0;  // where the next appended doc is expected
 
-  size_t size() const { return fingerprints.size(); }
+  size_t size() const { return id_ends.size(); }
+  std::span<const uint8_t> signature(DocId doc) const {
+    return std::span(signatures)
+        .subspan(size_t{doc} * signature_length, signature_length);
+  }
   std::string_view id(DocId doc) const {
     const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];
     return std::string_view(ids).substr(begin, id_ends[doc] - begin);
@@ -82,7 +89,9 @@ uint64_t group_fingerprints(
     std::span<const std::pair<Fingerprint, DocId>> sorted,
     FingerprintGroups* groups, std::vector<DocPair>* pairs);
 
-// Writes the clusters file: one JSON line per document, in input order.
+// Writes the clusters file: one JSON line per document, in input order, with
+// the Hamming distance to the representative (SimHash) or the estimated
+// Jaccard similarity to it (MinHash).
 Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
                       ByteSink* sink);
 

@@ -1,6 +1,7 @@
 // The dedup job. This is the only file that knows about TBB: pass 1 is one
 // tbb::parallel_pipeline (reader -> workers -> collector), the pair search runs
-// one task per permuted table, and everything else is plain serial code.
+// one task per permuted table or LSH band, exact verification is a second
+// pipeline, and everything else is plain serial code.
 
 #include "neardup/pipeline.h"
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <limits>
@@ -23,6 +25,7 @@
 #include "neardup/cluster.h"
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
+#include "neardup/lsh.h"
 #include "pipeline/chunk_worker.h"
 #include "pipeline/corpus.h"
 #include "reader/byte_source.h"
@@ -60,6 +63,8 @@ constexpr int kTokensPerThread = 4;
 struct Work {
   Chunk chunk;
   ChunkResult result;
+  // Exact verification pass: (line index in chunk, slot) of wanted docs.
+  std::vector<std::pair<uint32_t, uint32_t>> wanted;
 };
 
 // Recycles chunk buffers between the serial ends of the pipeline.
@@ -174,6 +179,232 @@ Status write_output(const DedupOptions& options,
   return sink->append(batch);
 }
 
+// SimHash: equal fingerprints first, then the permuted-block tables over the
+// distinct ones (Manku, Jain & Das Sarma 2007).
+Status find_simhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
+                          const Corpus& corpus, DedupStats* stats,
+                          std::vector<DocPair>* pairs) {
+  std::vector<std::pair<Fingerprint, DocId>> sorted;
+  sorted.reserve(corpus.size() - stats->empty_documents);
+  for (DocId doc = 0; doc < corpus.size(); ++doc) {
+    if (!corpus.empty[doc]) sorted.emplace_back(corpus.fingerprints[doc], doc);
+  }
+  arena.execute([&] { tbb::parallel_sort(sorted.begin(), sorted.end()); });
+  internal::FingerprintGroups groups;
+  stats->verified_pairs = internal::group_fingerprints(sorted, &groups, pairs);
+  std::vector<std::pair<Fingerprint, DocId>>().swap(sorted);
+  stats->candidate_pairs = stats->verified_pairs;
+  stats->distinct_fingerprints = groups.unique.size();
+
+  const int blocks = HammingTables::suggested_blocks(
+      options.max_hamming_distance, groups.unique.size());
+  Result<HammingTables> tables =
+      HammingTables::create(options.max_hamming_distance, blocks);
+  if (!tables.ok()) return tables.status();
+  stats->table_blocks = blocks;
+  stats->tables = tables->num_tables();
+  std::vector<std::vector<DocPair>> table_pairs(tables->num_tables());
+  std::vector<PairSearchStats> table_stats(tables->num_tables());
+  if (groups.unique.size() > 1) {
+    arena.execute([&] {
+      tbb::parallel_for(0, tables->num_tables(), [&](int t) {
+        tables->find_pairs(t, groups.unique, &table_pairs[t], &table_stats[t]);
+      });
+    });
+  }
+  // Merge in table order, mapping fingerprints back to documents.
+  for (int t = 0; t < tables->num_tables(); ++t) {
+    for (const DocPair& p : table_pairs[t]) {
+      pairs->push_back(
+          {groups.first_doc[p.a], groups.first_doc[p.b], p.distance});
+      stats->verified_pairs += uint64_t{groups.count[p.a]} * groups.count[p.b];
+    }
+    stats->candidate_pairs += table_stats[t].candidate_pairs;
+  }
+  return Status::OK();
+}
+
+// Exact verification: reads the inputs again and computes the shingle sets of
+// the documents in `candidates`, then their exact Jaccard similarities.
+// Writes the share-of-union numerators and denominators to `intersections`
+// and `unions`, one per candidate.
+Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
+                     const std::vector<std::string>& inputs,
+                     const Corpus& corpus, int threads,
+                     std::span<const uint64_t> candidates,
+                     std::vector<uint32_t>* intersections,
+                     std::vector<uint32_t>* unions) {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> slot(corpus.size(), kNone);
+  for (uint64_t c : candidates) {
+    slot[c >> 32] = 0;
+    slot[static_cast<DocId>(c)] = 0;
+  }
+  uint32_t slots = 0;
+  for (uint32_t& s : slot) {
+    if (s == 0) s = slots++;
+  }
+  std::vector<std::vector<uint64_t>> sets(slots);
+
+  JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes);
+  internal::CorpusLines docs(corpus);
+  WorkPool pool;
+  tbb::enumerable_thread_specific<std::unique_ptr<ChunkWorker>> workers;
+  Status failure;
+  std::atomic<bool> changed{false};
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<size_t>(threads * kTokensPerThread),
+        tbb::make_filter<void, Work*>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& fc) -> Work* {
+              Work* work = pool.get();
+              Result<bool> more = reader.next(&work->chunk);
+              if (!more.ok() || !*more) {
+                if (!more.ok()) failure = more.status();
+                pool.put(work);
+                fc.stop();
+                return nullptr;
+              }
+              work->wanted.clear();
+              const Chunk& chunk = work->chunk;
+              const uint64_t end = chunk.first_line + chunk.lines.size();
+              while (!docs.done() && docs.line() < end) {
+                if (docs.line() >= chunk.first_line &&
+                    slot[docs.doc()] != kNone) {
+                  work->wanted.emplace_back(
+                      static_cast<uint32_t>(docs.line() - chunk.first_line),
+                      slot[docs.doc()]);
+                }
+                docs.next();
+              }
+              return work;
+            }) &
+            tbb::make_filter<Work*, void>(
+                tbb::filter_mode::parallel, [&](Work* work) {
+                  std::unique_ptr<ChunkWorker>& worker = workers.local();
+                  if (!worker) worker = std::make_unique<ChunkWorker>(options);
+                  const Chunk& chunk = work->chunk;
+                  for (auto [index, s] : work->wanted) {
+                    const internal::LineSpan& span = chunk.lines[index];
+                    if (!worker->shingle_set(
+                            {chunk.data() + span.offset, span.length},
+                            &sets[s])) {
+                      changed = true;
+                    }
+                  }
+                  pool.put(work);
+                }));
+  });
+  NEARDUP_RETURN_IF_ERROR(failure);
+  if (changed || !docs.done()) {
+    return Status::IOError(
+        "the inputs changed between the first pass and exact verification");
+  }
+  intersections->assign(candidates.size(), 0);
+  unions->assign(candidates.size(), 0);
+  arena.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<size_t>(0, candidates.size(), 1024),
+        [&](const tbb::blocked_range<size_t>& range) {
+          for (size_t i = range.begin(); i < range.end(); ++i) {
+            const std::vector<uint64_t>& a = sets[slot[candidates[i] >> 32]];
+            const std::vector<uint64_t>& b =
+                sets[slot[static_cast<DocId>(candidates[i])]];
+            size_t x = 0, y = 0, common = 0;
+            while (x < a.size() && y < b.size()) {
+              if (a[x] < b[y]) {
+                ++x;
+              } else if (b[y] < a[x]) {
+                ++y;
+              } else {
+                ++common, ++x, ++y;
+              }
+            }
+            (*intersections)[i] = static_cast<uint32_t>(common);
+            (*unions)[i] = static_cast<uint32_t>(a.size() + b.size() - common);
+          }
+        });
+  });
+  return Status::OK();
+}
+
+// MinHash: banded LSH over the 8-bit signatures, one task per band, then
+// each distinct candidate pair verified by its signature estimate or by the
+// exact Jaccard similarity.
+Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
+                          const std::vector<std::string>& inputs,
+                          const Corpus& corpus, DedupStats* stats,
+                          std::vector<DocPair>* pairs) {
+  const int length = corpus.signature_length;
+  std::vector<DocId> docs;
+  docs.reserve(corpus.size() - stats->empty_documents);
+  for (DocId doc = 0; doc < corpus.size(); ++doc) {
+    if (!corpus.empty[doc]) docs.push_back(doc);
+  }
+  std::vector<std::vector<uint64_t>> band_pairs(stats->bands);
+  arena.execute([&] {
+    tbb::parallel_for(0, stats->bands, [&](int band) {
+      band_candidates(corpus.signatures, length, docs, band, stats->rows,
+                      &band_pairs[band]);
+    });
+  });
+  std::vector<DocId>().swap(docs);
+  std::vector<uint64_t> candidates;
+  {
+    size_t total = 0;
+    for (const auto& b : band_pairs) total += b.size();
+    candidates.reserve(total);
+    for (auto& b : band_pairs) {
+      candidates.insert(candidates.end(), b.begin(), b.end());
+      std::vector<uint64_t>().swap(b);
+    }
+  }
+  arena.execute(
+      [&] { tbb::parallel_sort(candidates.begin(), candidates.end()); });
+  candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                   candidates.end());
+  stats->candidate_pairs = candidates.size();
+
+  // The signature estimate of every candidate, kept as its mismatch count.
+  std::vector<uint16_t> equal(candidates.size());
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, candidates.size(), 4096),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        for (size_t i = range.begin(); i < range.end(); ++i) {
+                          const DocId a =
+                              static_cast<DocId>(candidates[i] >> 32);
+                          const DocId b = static_cast<DocId>(candidates[i]);
+                          equal[i] = static_cast<uint16_t>(equal_entries(
+                              corpus.signature(a), corpus.signature(b)));
+                        }
+                      });
+  });
+  const double threshold = options.minhash.threshold;
+  if (!options.minhash.exact_verification) {
+    const int need = min_equal_entries(threshold, length);
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (equal[i] < need) continue;
+      pairs->push_back({static_cast<DocId>(candidates[i] >> 32),
+                        static_cast<DocId>(candidates[i]),
+                        static_cast<uint32_t>(length - equal[i])});
+    }
+  } else {
+    std::vector<uint32_t> common, all;
+    NEARDUP_RETURN_IF_ERROR(exact_jaccard(arena, options, inputs, corpus,
+                                          stats->threads, candidates, &common,
+                                          &all));
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      // common / all >= threshold, without rounding the quotient.
+      if (all[i] == 0 || common[i] < threshold * all[i]) continue;
+      pairs->push_back({static_cast<DocId>(candidates[i] >> 32),
+                        static_cast<DocId>(candidates[i]),
+                        static_cast<uint32_t>(length - equal[i])});
+    }
+  }
+  stats->verified_pairs = pairs->size();
+  return Status::OK();
+}
 }  // namespace
 
 Result<DedupStats> run_dedup(const DedupOptions& options,
@@ -193,14 +424,31 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   stats.inputs = inputs.size();
   stats.threads =
       options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  stats.max_hamming_distance = options.max_hamming_distance;
+  stats.algorithm = options.algorithm;
+  stats.clustering = options.clustering;
   stats.shingle_words = options.text.shingle_words;
+  if (options.algorithm == Algorithm::kSimHash) {
+    stats.max_hamming_distance = options.max_hamming_distance;
+  } else {
+    const LshParams lsh = choose_lsh_params(options.minhash);
+    stats.jaccard_threshold = options.minhash.threshold;
+    stats.signature_length = options.minhash.signature_length;
+    stats.bands = lsh.bands;
+    stats.rows = lsh.rows;
+    stats.false_positive_area = lsh.false_positive_area;
+    stats.false_negative_area = lsh.false_negative_area;
+    stats.exact_verification = options.minhash.exact_verification;
+  }
 
-  // The output pass reads the inputs again; stdin is kept in a spool for it.
+  // The output pass and exact verification read the inputs again; stdin is
+  // kept in a spool for them.
   std::optional<Spool> spool;
   std::vector<std::string> second_pass_inputs = inputs;
   internal::SourceOpener opener;
-  if (sinks.output && std::count(inputs.begin(), inputs.end(), "-") > 0) {
+  const bool second_pass =
+      sinks.output || (options.algorithm == Algorithm::kMinHash &&
+                       options.minhash.exact_verification);
+  if (second_pass && std::count(inputs.begin(), inputs.end(), "-") > 0) {
     spool.emplace();
     NEARDUP_RETURN_IF_ERROR(spool->create());
     std::replace(second_pass_inputs.begin(), second_pass_inputs.end(),
@@ -217,6 +465,9 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
 
   tbb::task_arena arena(stats.threads);
   Corpus corpus;
+  if (options.algorithm == Algorithm::kMinHash) {
+    corpus.signature_length = options.minhash.signature_length;
+  }
   Status failure;
   std::string reject_batch;
 
@@ -303,61 +554,28 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   }
   stats.read_fingerprint_seconds = seconds_since(start);
 
-  // ---- Pair search over the permuted-block tables. ----
+  // ---- Pair search. ----
   const Clock::time_point index_start = Clock::now();
+  for (DocId doc = 0; doc < corpus.size(); ++doc) {
+    stats.empty_documents += corpus.empty[doc];
+  }
   std::vector<DocPair> pairs;
-  {
-    std::vector<std::pair<Fingerprint, DocId>> sorted;
-    sorted.reserve(corpus.size());
-    for (DocId doc = 0; doc < corpus.size(); ++doc) {
-      if (corpus.empty[doc]) {
-        ++stats.empty_documents;
-      } else {
-        sorted.emplace_back(corpus.fingerprints[doc], doc);
-      }
-    }
-    arena.execute([&] { tbb::parallel_sort(sorted.begin(), sorted.end()); });
-    internal::FingerprintGroups groups;
-    stats.verified_pairs =
-        internal::group_fingerprints(sorted, &groups, &pairs);
-    std::vector<std::pair<Fingerprint, DocId>>().swap(sorted);
-    stats.candidate_pairs = stats.verified_pairs;
-    stats.distinct_fingerprints = groups.unique.size();
-
-    const int blocks = HammingTables::suggested_blocks(
-        options.max_hamming_distance, groups.unique.size());
-    Result<HammingTables> tables =
-        HammingTables::create(options.max_hamming_distance, blocks);
-    if (!tables.ok()) return tables.status();
-    stats.table_blocks = blocks;
-    stats.tables = tables->num_tables();
-    std::vector<std::vector<DocPair>> table_pairs(tables->num_tables());
-    std::vector<PairSearchStats> table_stats(tables->num_tables());
-    if (groups.unique.size() > 1) {
-      arena.execute([&] {
-        tbb::parallel_for(0, tables->num_tables(), [&](int t) {
-          tables->find_pairs(t, groups.unique, &table_pairs[t],
-                             &table_stats[t]);
-        });
-      });
-    }
-    // Merge in table order, mapping fingerprints back to documents.
-    for (int t = 0; t < tables->num_tables(); ++t) {
-      for (const DocPair& p : table_pairs[t]) {
-        pairs.push_back(
-            {groups.first_doc[p.a], groups.first_doc[p.b], p.distance});
-        const uint64_t doc_pairs =
-            uint64_t{groups.count[p.a]} * groups.count[p.b];
-        stats.verified_pairs += doc_pairs;
-      }
-      stats.candidate_pairs += table_stats[t].candidate_pairs;
-    }
+  if (options.algorithm == Algorithm::kSimHash) {
+    NEARDUP_RETURN_IF_ERROR(
+        find_simhash_pairs(arena, options, corpus, &stats, &pairs));
+  } else {
+    NEARDUP_RETURN_IF_ERROR(find_minhash_pairs(
+        arena, options, second_pass_inputs, corpus, &stats, &pairs));
   }
   stats.index_seconds = seconds_since(index_start);
 
-  // ---- Connected components. ----
+  // ---- Clusters. ----
   const Clock::time_point cluster_start = Clock::now();
-  const std::vector<DocId> rep = cluster_representatives(corpus.size(), pairs);
+  const std::vector<DocId> rep =
+      options.clustering == Clustering::kRepresentative
+          ? representative_clusters(corpus.size(), pairs)
+          : cluster_representatives(corpus.size(), pairs);
+  std::vector<DocPair>().swap(pairs);
   {
     std::vector<uint32_t> sizes(corpus.size(), 0);
     for (DocId doc = 0; doc < corpus.size(); ++doc) {

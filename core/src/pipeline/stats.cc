@@ -30,6 +30,15 @@ std::string_view reject_reason_name(RejectReason reason) {
   return "unknown";
 }
 
+std::string_view algorithm_name(Algorithm algorithm) {
+  return algorithm == Algorithm::kSimHash ? "simhash" : "minhash";
+}
+
+std::string_view clustering_name(Clustering clustering) {
+  return clustering == Clustering::kRepresentative ? "representative"
+                                                   : "components";
+}
+
 std::string stats_to_json(const DedupStats& s) {
   auto number = [](double v) {
     char buf[64];
@@ -76,11 +85,25 @@ std::string stats_to_json(const DedupStats& s) {
   field(&out, "duplicates", u(s.duplicates));
   field(&out, "largest_cluster", u(s.largest_cluster));
   field(&out, "threads", u(static_cast<uint64_t>(s.threads)));
-  field(&out, "max_hamming_distance",
-        u(static_cast<uint64_t>(s.max_hamming_distance)));
+  field(&out, "algorithm", quoted(algorithm_name(s.algorithm)));
+  field(&out, "clustering", quoted(clustering_name(s.clustering)));
   field(&out, "shingle_words", u(static_cast<uint64_t>(s.shingle_words)));
-  field(&out, "table_blocks", u(static_cast<uint64_t>(s.table_blocks)));
-  field(&out, "tables", u(static_cast<uint64_t>(s.tables)));
+  if (s.algorithm == Algorithm::kSimHash) {
+    field(&out, "max_hamming_distance",
+          u(static_cast<uint64_t>(s.max_hamming_distance)));
+    field(&out, "table_blocks", u(static_cast<uint64_t>(s.table_blocks)));
+    field(&out, "tables", u(static_cast<uint64_t>(s.tables)));
+  } else {
+    field(&out, "jaccard_threshold", number(s.jaccard_threshold));
+    field(&out, "signature_length",
+          u(static_cast<uint64_t>(s.signature_length)));
+    field(&out, "bands", u(static_cast<uint64_t>(s.bands)));
+    field(&out, "rows", u(static_cast<uint64_t>(s.rows)));
+    field(&out, "false_positive_area", number(s.false_positive_area));
+    field(&out, "false_negative_area", number(s.false_negative_area));
+    field(&out, "verification",
+          quoted(s.exact_verification ? "exact" : "estimated"));
+  }
   field(&out, "seconds",
         "{\"read_fingerprint\": " + number(s.read_fingerprint_seconds) +
             ", \"index\": " + number(s.index_seconds) +

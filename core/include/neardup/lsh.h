@@ -1,0 +1,83 @@
+// File: neardup/lsh.h
+//
+// Banded LSH over b-bit MinHash signatures: the candidate-pair search of
+// Algorithm::kMinHash.
+//
+// Signatures are kept as the lowest 8 bits of each MinHash entry (b-bit
+// minwise hashing, Li & Koenig, WWW 2010, section 2): 8 bytes per entry
+// become 1. Two 8-bit entries are equal with probability
+// P = J + (1 - J) / 256 for Jaccard similarity J, so J is estimated as
+// (share equal - 1/256) / (1 - 1/256).
+//
+// Banding (Leskovec, Rajaraman & Ullman, "Mining of Massive Datasets",
+// section 3.4.1): the first bands * rows entries are cut into `bands` bands
+// of `rows` consecutive entries; two documents whose entries agree on a whole
+// band are a candidate pair, which happens with probability
+// 1 - (1 - P^rows)^bands. A band is keyed by the top 32 bits of
+// XXH3-64(its bytes, seed kBandSeed + band); documents are sorted by key, and
+// each run of equal keys (a bucket) gives its candidate pairs.
+//
+// Example:
+//   std::vector<uint8_t> sigs(n * 128);  // reduce_signature() per document
+//   std::vector<uint64_t> pairs;
+//   for (int band = 0; band < 16; ++band)
+//     neardup::band_candidates(sigs, 128, docs, band, 8, &pairs);
+
+#ifndef NEARDUP_LSH_H_
+#define NEARDUP_LSH_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "neardup/minhash.h"
+#include "neardup/options.h"
+#include "neardup/types.h"
+
+namespace neardup {
+
+// Seed of the band keys (part of the candidate search's specification).
+inline constexpr uint64_t kBandSeed = 0x62616e64ULL;  // "band"
+
+// Buckets with more members than this yield pairs of each member with the
+// bucket's first (in input order) and with the member before it, instead of
+// all pairs: a bucket of m identical pages then costs 2m pairs, not m^2 / 2,
+// and still joins all m.
+inline constexpr size_t kMaxAllPairsBucket = 32;
+
+// The bands and rows a run with `options` uses: options.bands x options.rows
+// if set, else optimal_lsh_params(threshold, signature_length, weights).
+// REQUIRES: validate() accepts options with these MinHash settings.
+LshParams choose_lsh_params(const MinHashOptions& options);
+
+// Writes the lowest 8 bits of each entry of `signature` to `out`.
+// REQUIRES: out.size() == signature.size().
+void reduce_signature(std::span<const uint64_t> signature,
+                      std::span<uint8_t> out);
+
+// Number of positions at which `a` and `b` hold equal bytes.
+// REQUIRES: a.size() == b.size().
+int equal_entries(std::span<const uint8_t> a, std::span<const uint8_t> b);
+
+// The Jaccard similarity estimated from `equal` of `length` equal 8-bit
+// entries, corrected for chance agreement and clamped to [0, 1].
+double bbit_jaccard(int equal, int length);
+
+// Smallest number of equal entries (0..length) whose bbit_jaccard() is at
+// least `threshold`; length + 1 if none is.
+int min_equal_entries(double threshold, int length);
+
+// The candidate pairs of band `band` (0-based) of `rows` entries.
+// `signatures` holds one signature of `length` bytes per document, in DocId
+// order; only the documents in `docs` (ascending) are indexed. Appends each
+// pair as (a << 32 | b) with a < b, sorted and without repeats; pairs of
+// buckets over kMaxAllPairsBucket members as described there.
+// REQUIRES: (band + 1) * rows <= length. O(|docs|) expected time plus the
+// pairs. Thread-safe for distinct `pairs` vectors.
+void band_candidates(std::span<const uint8_t> signatures, int length,
+                     std::span<const DocId> docs, int band, int rows,
+                     std::vector<uint64_t>* pairs);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_LSH_H_

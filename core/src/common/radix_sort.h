@@ -1,0 +1,18 @@
+// In-place radix sort of packed 64-bit keys, shared by the index stages.
+
+#ifndef NEARDUP_COMMON_RADIX_SORT_H_
+#define NEARDUP_COMMON_RADIX_SORT_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace neardup::internal {
+
+// Sorts `v`, whose values are below 2^bits (bits <= 64): one in-place radix
+// pass (American flag sort) on the top 11 bits, then each bucket, now small
+// and in cache, on its own. No memory beyond the bucket counts.
+void sort_by_top_bits(std::vector<uint64_t>* v, int bits);
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_COMMON_RADIX_SORT_H_

@@ -1,0 +1,119 @@
+// Banded LSH over b-bit MinHash signatures (see neardup/lsh.h).
+
+#include "neardup/lsh.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "common/radix_sort.h"
+
+namespace neardup {
+
+namespace {
+
+constexpr double kChance = 1.0 / 256;  // two random bytes are equal
+
+uint64_t pack(DocId a, DocId b) { return (uint64_t{a} << 32) | b; }
+
+}  // namespace
+
+LshParams choose_lsh_params(const MinHashOptions& options) {
+  if (options.bands > 0 && options.rows > 0) {
+    LshParams p;
+    p.bands = options.bands;
+    p.rows = options.rows;
+    // The areas for reporting, by the midpoint rule as optimal_lsh_params.
+    constexpr int kSteps = 1000;
+    for (int i = 0; i < kSteps; ++i) {
+      const double s = (i + 0.5) / kSteps;
+      const double prob = lsh_candidate_probability(s, p.bands, p.rows);
+      if (s < options.threshold) {
+        p.false_positive_area += prob / kSteps;
+      } else {
+        p.false_negative_area += (1 - prob) / kSteps;
+      }
+    }
+    return p;
+  }
+  return optimal_lsh_params(options.threshold, options.signature_length,
+                            options.false_positive_weight,
+                            options.false_negative_weight);
+}
+
+void reduce_signature(std::span<const uint64_t> signature,
+                      std::span<uint8_t> out) {
+  for (size_t i = 0; i < signature.size(); ++i) {
+    out[i] = static_cast<uint8_t>(signature[i]);
+  }
+}
+
+int equal_entries(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  // Plain loop: GCC and Clang vectorize the byte compare and sum.
+  int equal = 0;
+  for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i];
+  return equal;
+}
+
+double bbit_jaccard(int equal, int length) {
+  if (length <= 0) return 0;
+  const double share = static_cast<double>(equal) / length;
+  return std::clamp((share - kChance) / (1 - kChance), 0.0, 1.0);
+}
+
+int min_equal_entries(double threshold, int length) {
+  // The estimate is increasing in `equal`; start from the rounded inverse and
+  // step to the exact boundary so floating point cannot move it.
+  int equal = static_cast<int>(
+      std::floor((threshold * (1 - kChance) + kChance) * length));
+  equal = std::clamp(equal, 0, length);
+  while (equal > 0 && bbit_jaccard(equal - 1, length) >= threshold) --equal;
+  while (equal <= length && bbit_jaccard(equal, length) < threshold) ++equal;
+  return equal;
+}
+
+void band_candidates(std::span<const uint8_t> signatures, int length,
+                     std::span<const DocId> docs, int band, int rows,
+                     std::vector<uint64_t>* pairs) {
+  std::vector<uint64_t> keyed(docs.size());
+  const size_t offset = static_cast<size_t>(band) * rows;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const uint8_t* row = signatures.data() + size_t{docs[i]} * length + offset;
+    const uint64_t key = XXH3_64bits_withSeed(row, rows, kBandSeed + band);
+    keyed[i] = (key & 0xffffffff00000000ULL) | docs[i];
+  }
+  internal::sort_by_top_bits(&keyed, 64);
+
+  const size_t first_pair = pairs->size();
+  size_t start = 0;
+  while (start < keyed.size()) {
+    const uint64_t key = keyed[start] >> 32;
+    size_t end = start + 1;
+    while (end < keyed.size() && (keyed[end] >> 32) == key) ++end;
+    auto doc = [&](size_t i) { return static_cast<DocId>(keyed[i]); };
+    if (end - start <= kMaxAllPairsBucket) {
+      for (size_t i = start; i < end; ++i) {
+        for (size_t j = i + 1; j < end; ++j) {
+          pairs->push_back(pack(doc(i), doc(j)));
+        }
+      }
+    } else {
+      for (size_t i = start + 1; i < end; ++i) {
+        pairs->push_back(pack(doc(start), doc(i)));
+        if (i > start + 1) pairs->push_back(pack(doc(i - 1), doc(i)));
+      }
+    }
+    start = end;
+  }
+  std::vector<uint64_t> added(pairs->begin() + first_pair, pairs->end());
+  uint64_t largest = 0;
+  for (uint64_t p : added) largest = std::max(largest, p);
+  internal::sort_by_top_bits(&added, std::bit_width(largest));
+  added.erase(std::unique(added.begin(), added.end()), added.end());
+  pairs->resize(first_pair);
+  pairs->insert(pairs->end(), added.begin(), added.end());
+}
+
+}  // namespace neardup

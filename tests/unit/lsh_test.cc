@@ -1,0 +1,161 @@
+#include "neardup/lsh.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "neardup/minhash.h"
+
+namespace neardup {
+namespace {
+
+TEST(LshTest, ReduceSignatureKeepsTheLowByte) {
+  const std::vector<uint64_t> sig = {0x1234, 0xffffffffffffff01ULL, 0};
+  std::vector<uint8_t> out(3);
+  reduce_signature(sig, out);
+  EXPECT_EQ(out, (std::vector<uint8_t>{0x34, 0x01, 0x00}));
+}
+
+TEST(LshTest, BbitJaccardCorrectsForChanceAgreement) {
+  EXPECT_DOUBLE_EQ(bbit_jaccard(128, 128), 1.0);
+  EXPECT_DOUBLE_EQ(bbit_jaccard(0, 128), 0.0);
+  // Half equal: (0.5 - 1/256) / (1 - 1/256) = 127/255.
+  EXPECT_DOUBLE_EQ(bbit_jaccard(64, 128), 127.0 / 255.0);
+  EXPECT_DOUBLE_EQ(bbit_jaccard(0, 0), 0.0);
+}
+
+TEST(LshTest, MinEqualEntriesIsTheExactBoundary) {
+  for (int length : {16, 100, 128, 1024}) {
+    for (double t : {0.01, 0.3, 0.5, 0.55, 0.7, 0.9, 0.99}) {
+      const int m = min_equal_entries(t, length);
+      ASSERT_LE(m, length);
+      EXPECT_GE(bbit_jaccard(m, length), t) << length << " " << t;
+      if (m > 0)
+        EXPECT_LT(bbit_jaccard(m - 1, length), t) << length << " " << t;
+    }
+  }
+}
+
+TEST(LshTest, EstimateTracksExactJaccard) {
+  // Sets of 600 features sharing `common`: J = common / (1200 - common).
+  std::mt19937_64 rng(11);
+  for (int common : {100, 300, 450, 600}) {
+    std::vector<uint64_t> a, b;
+    for (int i = 0; i < common; ++i) {
+      const uint64_t h = rng();
+      a.push_back(h);
+      b.push_back(h);
+    }
+    while (a.size() < 600) a.push_back(rng());
+    while (b.size() < 600) b.push_back(rng());
+    const double exact = common / (1200.0 - common);
+    std::vector<uint64_t> sa(512), sb(512);
+    minhash_signature(a, sa);
+    minhash_signature(b, sb);
+    std::vector<uint8_t> ra(512), rb(512);
+    reduce_signature(sa, ra);
+    reduce_signature(sb, rb);
+    const double est = bbit_jaccard(equal_entries(ra, rb), 512);
+    const double se = std::sqrt(std::max(exact * (1 - exact), 0.01) / 512);
+    EXPECT_NEAR(est, exact, 5 * se) << common;
+  }
+}
+
+// Brute force: pairs of documents whose band bytes are equal.
+std::set<uint64_t> brute_force(const std::vector<uint8_t>& sigs, int length,
+                               const std::vector<DocId>& docs, int band,
+                               int rows) {
+  std::set<uint64_t> out;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    for (size_t j = i + 1; j < docs.size(); ++j) {
+      const uint8_t* a = sigs.data() + size_t{docs[i]} * length + band * rows;
+      const uint8_t* b = sigs.data() + size_t{docs[j]} * length + band * rows;
+      if (std::equal(a, a + rows, b)) {
+        out.insert((uint64_t{docs[i]} << 32) | docs[j]);
+      }
+    }
+  }
+  return out;
+}
+
+TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
+  constexpr int kLength = 16, kRows = 2, kDocs = 3000;
+  std::mt19937_64 rng(3);
+  std::vector<uint8_t> sigs(size_t{kDocs} * kLength);
+  // Few distinct values per entry, so that many bands collide.
+  for (uint8_t& v : sigs) v = static_cast<uint8_t>(rng() % 5);
+  std::vector<DocId> docs;
+  for (DocId d = 0; d < kDocs; d += 1 + rng() % 2) docs.push_back(d);
+  for (int band = 0; band < kLength / kRows; ++band) {
+    std::vector<uint64_t> pairs = {42};  // appended after existing content
+    band_candidates(sigs, kLength, docs, band, kRows, &pairs);
+    ASSERT_EQ(pairs.front(), 42u);
+    pairs.erase(pairs.begin());
+    ASSERT_TRUE(std::is_sorted(pairs.begin(), pairs.end()));
+    // 25 band values over ~2000 docs: buckets are large, so only check that
+    // every pair is a real collision and that big buckets stay connected.
+    const std::set<uint64_t> truth =
+        brute_force(sigs, kLength, docs, band, kRows);
+    for (uint64_t p : pairs) EXPECT_TRUE(truth.count(p)) << p;
+  }
+  // Distinct values: buckets of 2, all pairs exactly.
+  std::vector<uint8_t> distinct(size_t{kDocs} * kLength);
+  for (uint8_t& v : distinct) v = static_cast<uint8_t>(rng());
+  for (DocId d = 0; d + 1 < kDocs; d += 7) {
+    std::copy_n(distinct.begin() + size_t{d} * kLength, kLength,
+                distinct.begin() + size_t{d + 1} * kLength);
+  }
+  for (int band = 0; band < kLength / kRows; ++band) {
+    std::vector<uint64_t> pairs;
+    band_candidates(distinct, kLength, docs, band, kRows, &pairs);
+    const std::set<uint64_t> truth =
+        brute_force(distinct, kLength, docs, band, kRows);
+    EXPECT_EQ(std::set<uint64_t>(pairs.begin(), pairs.end()), truth);
+  }
+}
+
+TEST(LshTest, LargeBucketGivesStarAndChainPairs) {
+  constexpr int kLength = 8;
+  const size_t m = kMaxAllPairsBucket + 18;
+  std::vector<uint8_t> sigs(m * kLength, 7);  // all identical
+  std::vector<DocId> docs(m);
+  for (size_t i = 0; i < m; ++i) docs[i] = static_cast<DocId>(i);
+  std::vector<uint64_t> pairs;
+  band_candidates(sigs, kLength, docs, 0, 4, &pairs);
+  // (0, i) for every i, plus (i - 1, i) for i >= 2.
+  EXPECT_EQ(pairs.size(), (m - 1) + (m - 2));
+  for (DocId i = 1; i < m; ++i) {
+    EXPECT_TRUE(std::binary_search(pairs.begin(), pairs.end(), uint64_t{i}));
+  }
+}
+
+TEST(LshTest, ChooseLshParams) {
+  MinHashOptions o;
+  o.threshold = 0.7;
+  const LshParams chosen = choose_lsh_params(o);
+  const LshParams optimal =
+      optimal_lsh_params(0.7, o.signature_length, o.false_positive_weight,
+                         o.false_negative_weight);
+  EXPECT_EQ(chosen.bands, optimal.bands);
+  EXPECT_EQ(chosen.rows, optimal.rows);
+  o.bands = 16;
+  o.rows = 8;
+  const LshParams fixed = choose_lsh_params(o);
+  EXPECT_EQ(fixed.bands, 16);
+  EXPECT_EQ(fixed.rows, 8);
+  EXPECT_GT(fixed.false_positive_area, 0);
+  EXPECT_GT(fixed.false_negative_area, 0);
+  // The default weights favour recall: the S-curve is past 0.8 at the
+  // default threshold.
+  const LshParams by_default = choose_lsh_params(MinHashOptions{});
+  EXPECT_GT(lsh_candidate_probability(MinHashOptions{}.threshold,
+                                      by_default.bands, by_default.rows),
+            0.8);
+}
+
+}  // namespace
+}  // namespace neardup
