@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "neardup/fingerprint.h"
+#include "neardup/lsh.h"
+#include "neardup/minhash.h"
 #include "neardup/text.h"
 #include "test_util.h"
 
@@ -75,6 +77,48 @@ std::string compute_table() {
     }
   }
   return out;
+}
+
+std::string minhash_golden_path() {
+  return std::string(NEARDUP_SOURCE_DIR) + "/tests/golden/minhash.tsv";
+}
+
+// name \t signature_length \t 8-bit signature \t key of band 0 of 4 rows,
+// for the default text options.
+std::string compute_minhash_table() {
+  std::string out = "# case\tsignature_length\tsignature\tband0_rows4_key\n";
+  Shingler shingler(TextOptions{});
+  for (const auto& [name, text] : cases()) {
+    std::vector<uint64_t> shingles;
+    EXPECT_TRUE(shingler.shingle(text, &shingles).ok());
+    for (int length : {16, 128}) {
+      std::vector<uint64_t> full(length);
+      minhash_signature(shingles, full);
+      std::vector<uint8_t> sig(length);
+      reduce_signature(full, sig);
+      std::string bytes;
+      for (uint8_t b : sig) {
+        char buf[3];
+        std::snprintf(buf, sizeof(buf), "%02x", b);
+        bytes += buf;
+      }
+      out += name + "\t" + std::to_string(length) + "\t" + bytes + "\t" +
+             hex(band_key(sig, 0, 4)).substr(8) + "\n";
+    }
+  }
+  return out;
+}
+
+TEST(GoldenTest, MinHashSignaturesMatchTheRecordedFormat) {
+  const std::string actual = compute_minhash_table();
+  if (std::getenv("NEARDUP_REGEN_GOLDEN") != nullptr) {
+    testing::write_file(minhash_golden_path(), actual);
+    GTEST_SKIP() << "regenerated " << minhash_golden_path();
+  }
+  const std::string expected = testing::read_file(minhash_golden_path());
+  ASSERT_FALSE(expected.empty()) << "missing " << minhash_golden_path();
+  EXPECT_EQ(actual, expected)
+      << "MinHash signatures or band keys changed: see core/FORMAT.md";
 }
 
 TEST(GoldenTest, FingerprintsMatchTheRecordedFormat) {

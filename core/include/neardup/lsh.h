@@ -67,6 +67,11 @@ double bbit_jaccard(int equal, int length);
 // least `threshold`; length + 1 if none is.
 int min_equal_entries(double threshold, int length);
 
+// The key of band `band` of `rows` entries of an 8-bit `signature`: the top
+// 32 bits of XXH3-64 of bytes [band * rows, (band + 1) * rows) with seed
+// kBandSeed + band. REQUIRES: (band + 1) * rows <= signature.size().
+uint32_t band_key(std::span<const uint8_t> signature, int band, int rows);
+
 // The candidate pairs of band `band` (0-based) of `rows` entries.
 // `signatures` holds one signature of `length` bytes per document, in DocId
 // order; only the documents in `docs` (ascending) are indexed. Appends each

@@ -28,15 +28,6 @@ uint32_t probe(uint32_t i, uint32_t t, uint32_t bins) {
   return bin_of(XXH3_64bits_withSeed(&key, sizeof(key), kDensifySeed), bins);
 }
 
-// Midpoint rule over [from, to] in `steps` steps.
-template <typename F>
-double integrate(F f, double from, double to, int steps) {
-  const double width = (to - from) / steps;
-  double area = 0;
-  for (int i = 0; i < steps; ++i) area += f(from + (i + 0.5) * width);
-  return area * width;
-}
-
 }  // namespace
 
 void minhash_signature(std::span<const uint64_t> features,
@@ -44,22 +35,35 @@ void minhash_signature(std::span<const uint64_t> features,
   const auto bins = static_cast<uint32_t>(signature.size());
   std::fill(signature.begin(), signature.end(), kEmptySignature);
   if (features.empty() || bins == 0) return;
-  // A bin can hold kEmptySignature as a real minimum only if its one
-  // feature hashes to all ones; `filled` tells the two apart.
-  std::vector<bool> filled(bins, false);
+  bool all_ones = false;  // a feature equal to kEmptySignature (p = 2^-64)
   for (uint64_t h : features) {
     const uint32_t b = bin_of(h, bins);
     signature[b] = std::min(signature[b], h);
-    filled[b] = true;
+    all_ones |= h == kEmptySignature;
   }
-  std::vector<uint64_t> original(signature.begin(), signature.end());
+  // Which bins features reached, before densification writes into the rest.
+  const uint32_t all_ones_bin = bin_of(kEmptySignature, bins);
+  uint64_t filled[kMaxSignatureLength / 64] = {};
+  bool any_empty = false;
+  for (uint32_t b = 0; b < bins; ++b) {
+    const bool reached =
+        signature[b] != kEmptySignature || (all_ones && b == all_ones_bin);
+    filled[b >> 6] |= uint64_t{reached} << (b & 63);
+    any_empty |= !reached;
+  }
+  if (!any_empty) return;
+  auto is_filled = [&filled](uint32_t b) {
+    return (filled[b >> 6] >> (b & 63)) & 1;
+  };
+  // Empty bins copy from filled ones only, which keep their values, so the
+  // copies need no snapshot of the signature.
   for (uint32_t i = 0; i < bins; ++i) {
-    if (filled[i]) continue;
+    if (is_filled(i)) continue;
     // Terminates: some bin is filled, and the probes are uniform over bins.
     for (uint32_t t = 0;; ++t) {
       const uint32_t j = probe(i, t, bins);
-      if (filled[j]) {
-        signature[i] = original[j];
+      if (is_filled(j)) {
+        signature[i] = signature[j];
         break;
       }
     }
@@ -85,21 +89,34 @@ double lsh_candidate_probability(double s, int bands, int rows) {
 
 LshParams optimal_lsh_params(double threshold, int signature_length,
                              double fp_weight, double fn_weight) {
+  // Midpoint rule with kSteps points on each side of the threshold. For each
+  // row count, log(1 - s^rows) at every point is computed once, so each
+  // (bands, rows) costs one exp per point: 1 - P(s) = exp(bands * that).
   constexpr int kSteps = 1000;
+  std::vector<double> points(2 * kSteps);
+  for (int i = 0; i < kSteps; ++i) {
+    points[i] = (i + 0.5) * threshold / kSteps;
+    points[kSteps + i] = threshold + (i + 0.5) * (1 - threshold) / kSteps;
+  }
+  std::vector<double> log_miss(2 * kSteps);
   LshParams best;
   double best_error = 0;
-  for (int bands = 1; bands <= signature_length; ++bands) {
-    for (int rows = 1; rows <= signature_length / bands; ++rows) {
-      const double fp = integrate(
-          [&](double s) { return lsh_candidate_probability(s, bands, rows); },
-          0, threshold, kSteps);
-      const double fn = integrate(
-          [&](double s) {
-            return 1 - lsh_candidate_probability(s, bands, rows);
-          },
-          threshold, 1, kSteps);
+  for (int rows = 1; rows <= signature_length; ++rows) {
+    for (int i = 0; i < 2 * kSteps; ++i) {
+      log_miss[i] = std::log1p(-std::pow(points[i], rows));
+    }
+    for (int bands = 1; bands <= signature_length / rows; ++bands) {
+      double fp = 0, fn = 0;
+      for (int i = 0; i < kSteps; ++i) fp += 1 - std::exp(bands * log_miss[i]);
+      for (int i = kSteps; i < 2 * kSteps; ++i) {
+        fn += std::exp(bands * log_miss[i]);
+      }
+      fp *= threshold / kSteps;
+      fn *= (1 - threshold) / kSteps;
       const double error = fp_weight * fp + fn_weight * fn;
-      if (best.bands == 0 || error < best_error) {
+      if (best.bands == 0 || error < best_error ||
+          (error == best_error &&
+           (bands < best.bands || (bands == best.bands && rows < best.rows)))) {
         best = {bands, rows, fp, fn};
         best_error = error;
       }

@@ -74,15 +74,20 @@ int min_equal_entries(double threshold, int length) {
   return equal;
 }
 
+uint32_t band_key(std::span<const uint8_t> signature, int band, int rows) {
+  const uint8_t* row = signature.data() + static_cast<size_t>(band) * rows;
+  return static_cast<uint32_t>(
+      XXH3_64bits_withSeed(row, rows, kBandSeed + band) >> 32);
+}
+
 void band_candidates(std::span<const uint8_t> signatures, int length,
                      std::span<const DocId> docs, int band, int rows,
                      std::vector<uint64_t>* pairs) {
   std::vector<uint64_t> keyed(docs.size());
-  const size_t offset = static_cast<size_t>(band) * rows;
   for (size_t i = 0; i < docs.size(); ++i) {
-    const uint8_t* row = signatures.data() + size_t{docs[i]} * length + offset;
-    const uint64_t key = XXH3_64bits_withSeed(row, rows, kBandSeed + band);
-    keyed[i] = (key & 0xffffffff00000000ULL) | docs[i];
+    const uint64_t key = band_key(
+        signatures.subspan(size_t{docs[i]} * length, length), band, rows);
+    keyed[i] = (key << 32) | docs[i];
   }
   internal::sort_by_top_bits(&keyed, 64);
 
