@@ -44,4 +44,45 @@ void sort_by_top_bits(std::vector<uint64_t>* v, int bits) {
   }
 }
 
+void sort_by_high_word_stable(std::vector<uint64_t>* v,
+                              std::vector<uint64_t>* scratch) {
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  if (v->size() < 256) {
+    std::stable_sort(v->begin(), v->end(), [](uint64_t a, uint64_t b) {
+      return (a >> 32) < (b >> 32);
+    });
+    return;
+  }
+  scratch->resize(v->size());
+  std::vector<uint64_t>* from = v;
+  std::vector<uint64_t>* to = scratch;
+  // Bits 32-42, 43-53, 54-63 (the last pass has 10 bits).
+  std::vector<size_t> counts(kBuckets * 3, 0);
+  for (uint64_t x : *v) {
+    ++counts[(x >> 32) & (kBuckets - 1)];
+    ++counts[kBuckets + ((x >> 43) & (kBuckets - 1))];
+    ++counts[2 * kBuckets + (x >> 54)];
+  }
+  for (int pass = 0; pass < 3; ++pass) {
+    size_t* count = counts.data() + pass * kBuckets;
+    size_t total = 0;
+    for (size_t b = 0; b < kBuckets; ++b) {
+      const size_t c = count[b];
+      count[b] = total;
+      total += c;
+    }
+    const int shift = 32 + pass * kBits;
+    const uint64_t* in = from->data();
+    uint64_t* out = to->data();
+    for (size_t i = 0; i < from->size(); ++i) {
+      const uint64_t x = in[i];
+      out[count[(x >> shift) & (kBuckets - 1)]++] = x;
+    }
+    std::swap(from, to);
+  }
+  // Three passes: the result is in `scratch`.
+  v->swap(*scratch);
+}
+
 }  // namespace neardup::internal

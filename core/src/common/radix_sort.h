@@ -13,6 +13,12 @@ namespace neardup::internal {
 // and in cache, on its own. No memory beyond the bucket counts.
 void sort_by_top_bits(std::vector<uint64_t>* v, int bits);
 
+// Sorts `v` by the top 32 bits of its values, keeping the order of values
+// with equal top bits (stable): three LSD radix passes of 11 bits through
+// `scratch`, which is resized to v->size(). O(n), 2n words of memory.
+void sort_by_high_word_stable(std::vector<uint64_t>* v,
+                              std::vector<uint64_t>* scratch);
+
 }  // namespace neardup::internal
 
 #endif  // NEARDUP_COMMON_RADIX_SORT_H_

@@ -2,6 +2,9 @@
 
 #include "neardup/lsh.h"
 
+// Inlined: band keys hash a few bytes each, where a call costs as much as
+// the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -83,13 +86,17 @@ uint32_t band_key(std::span<const uint8_t> signature, int band, int rows) {
 void band_candidates(std::span<const uint8_t> signatures, int length,
                      std::span<const DocId> docs, int band, int rows,
                      std::vector<uint64_t>* pairs) {
-  std::vector<uint64_t> keyed(docs.size());
+  std::vector<uint64_t> keyed;
+  keyed.resize(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const uint64_t key = band_key(
         signatures.subspan(size_t{docs[i]} * length, length), band, rows);
     keyed[i] = (key << 32) | docs[i];
   }
-  internal::sort_by_top_bits(&keyed, 64);
+  // Stable: documents stay in input order within a bucket.
+  std::vector<uint64_t> scratch;
+  internal::sort_by_high_word_stable(&keyed, &scratch);
+  std::vector<uint64_t>().swap(scratch);
 
   const size_t first_pair = pairs->size();
   size_t start = 0;
