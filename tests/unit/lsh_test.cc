@@ -65,6 +65,29 @@ TEST(LshTest, EstimateTracksExactJaccard) {
   }
 }
 
+SignatureTable table_of(const std::vector<uint8_t>& sigs, int length) {
+  SignatureTable table(length);
+  for (size_t at = 0; at < sigs.size(); at += length) {
+    std::span<uint8_t> sig = table.append();
+    std::copy_n(sigs.begin() + at, length, sig.begin());
+  }
+  return table;
+}
+
+TEST(LshTest, SignatureTableSpansBlocks) {
+  SignatureTable table(3);
+  const size_t n = 2 * SignatureTable::kBlockDocs + 5;
+  for (size_t i = 0; i < n; ++i) {
+    std::span<uint8_t> sig = table.append();
+    ASSERT_EQ(sig.size(), 3u);
+    for (uint8_t& b : sig) b = static_cast<uint8_t>(i * 7);
+  }
+  ASSERT_EQ(table.size(), n);
+  for (size_t i = 0; i < n; i += 997) {
+    EXPECT_EQ(table[static_cast<DocId>(i)][2], static_cast<uint8_t>(i * 7));
+  }
+}
+
 // Brute force: pairs of documents whose band bytes are equal.
 std::set<uint64_t> brute_force(const std::vector<uint8_t>& sigs, int length,
                                const std::vector<DocId>& docs, int band,
@@ -92,7 +115,7 @@ TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
   for (DocId d = 0; d < kDocs; d += 1 + rng() % 2) docs.push_back(d);
   for (int band = 0; band < kLength / kRows; ++band) {
     std::vector<uint64_t> pairs = {42};  // appended after existing content
-    band_candidates(sigs, kLength, docs, band, kRows, &pairs);
+    band_candidates(table_of(sigs, kLength), docs, band, kRows, &pairs);
     ASSERT_EQ(pairs.front(), 42u);
     pairs.erase(pairs.begin());
     ASSERT_TRUE(std::is_sorted(pairs.begin(), pairs.end()));
@@ -111,7 +134,7 @@ TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
   }
   for (int band = 0; band < kLength / kRows; ++band) {
     std::vector<uint64_t> pairs;
-    band_candidates(distinct, kLength, docs, band, kRows, &pairs);
+    band_candidates(table_of(distinct, kLength), docs, band, kRows, &pairs);
     const std::set<uint64_t> truth =
         brute_force(distinct, kLength, docs, band, kRows);
     EXPECT_EQ(std::set<uint64_t>(pairs.begin(), pairs.end()), truth);
@@ -125,7 +148,7 @@ TEST(LshTest, LargeBucketGivesStarAndChainPairs) {
   std::vector<DocId> docs(m);
   for (size_t i = 0; i < m; ++i) docs[i] = static_cast<DocId>(i);
   std::vector<uint64_t> pairs;
-  band_candidates(sigs, kLength, docs, 0, 4, &pairs);
+  band_candidates(table_of(sigs, kLength), docs, 0, 4, &pairs);
   // (0, i) for every i, plus (i - 1, i) for i >= 2.
   EXPECT_EQ(pairs.size(), (m - 1) + (m - 2));
   for (DocId i = 1; i < m; ++i) {

@@ -18,15 +18,18 @@
 // each run of equal keys (a bucket) gives its candidate pairs.
 //
 // Example:
-//   std::vector<uint8_t> sigs(n * 128);  // reduce_signature() per document
+//   neardup::SignatureTable sigs(128);
+//   for (...) neardup::reduce_signature(minhash, sigs.append());
 //   std::vector<uint64_t> pairs;
 //   for (int band = 0; band < 16; ++band)
-//     neardup::band_candidates(sigs, 128, docs, band, 8, &pairs);
+//     neardup::band_candidates(sigs, docs, band, 8, &pairs);
 
 #ifndef NEARDUP_LSH_H_
 #define NEARDUP_LSH_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -72,14 +75,42 @@ int min_equal_entries(double threshold, int length);
 // kBandSeed + band. REQUIRES: (band + 1) * rows <= signature.size().
 uint32_t band_key(std::span<const uint8_t> signature, int band, int rows);
 
-// The candidate pairs of band `band` (0-based) of `rows` entries.
-// `signatures` holds one signature of `length` bytes per document, in DocId
-// order; only the documents in `docs` (ascending) are indexed. Appends each
+// The 8-bit signatures of a run's documents, in DocId order, stored in
+// blocks of kBlockDocs signatures so that growing never copies them (a
+// growing vector would briefly hold twice their size). Not thread-safe to
+// append; thread-safe to read.
+class SignatureTable {
+ public:
+  static constexpr size_t kBlockDocs = size_t{1} << 13;
+
+  // REQUIRES: 1 <= length <= 4096.
+  explicit SignatureTable(int length) : length_(length) {}
+  SignatureTable(SignatureTable&&) = default;
+  SignatureTable& operator=(SignatureTable&&) = default;
+
+  int length() const { return length_; }
+  size_t size() const { return size_; }
+  // Room for the next document's signature, to be filled by the caller.
+  std::span<uint8_t> append();
+  // REQUIRES: doc < size().
+  std::span<const uint8_t> operator[](DocId doc) const {
+    return {blocks_[doc / kBlockDocs].get() + (doc % kBlockDocs) * length_,
+            static_cast<size_t>(length_)};
+  }
+
+ private:
+  int length_;
+  size_t size_ = 0;
+  std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+};
+
+// The candidate pairs of band `band` (0-based) of `rows` entries, among the
+// documents `docs` (ascending) of `signatures`. Appends each
 // pair as (a << 32 | b) with a < b, sorted and without repeats; pairs of
 // buckets over kMaxAllPairsBucket members as described there.
-// REQUIRES: (band + 1) * rows <= length. O(|docs|) expected time plus the
-// pairs. Thread-safe for distinct `pairs` vectors.
-void band_candidates(std::span<const uint8_t> signatures, int length,
+// REQUIRES: (band + 1) * rows <= signatures.length(). O(|docs|) time plus
+// the pairs. Thread-safe for distinct `pairs` vectors.
+void band_candidates(const SignatureTable& signatures,
                      std::span<const DocId> docs, int band, int rows,
                      std::vector<uint64_t>* pairs);
 

@@ -83,14 +83,23 @@ uint32_t band_key(std::span<const uint8_t> signature, int band, int rows) {
       XXH3_64bits_withSeed(row, rows, kBandSeed + band) >> 32);
 }
 
-void band_candidates(std::span<const uint8_t> signatures, int length,
+std::span<uint8_t> SignatureTable::append() {
+  const size_t slot = size_ % kBlockDocs;
+  if (slot == 0) {
+    blocks_.push_back(std::make_unique_for_overwrite<uint8_t[]>(
+        kBlockDocs * static_cast<size_t>(length_)));
+  }
+  ++size_;
+  return {blocks_.back().get() + slot * length_, static_cast<size_t>(length_)};
+}
+
+void band_candidates(const SignatureTable& signatures,
                      std::span<const DocId> docs, int band, int rows,
                      std::vector<uint64_t>* pairs) {
   std::vector<uint64_t> keyed;
   keyed.resize(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
-    const uint64_t key = band_key(
-        signatures.subspan(size_t{docs[i]} * length, length), band, rows);
+    const uint64_t key = band_key(signatures[docs[i]], band, rows);
     keyed[i] = (key << 32) | docs[i];
   }
   // Stable: documents stay in input order within a bucket.

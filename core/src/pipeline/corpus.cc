@@ -1,5 +1,6 @@
 #include "pipeline/corpus.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "neardup/fingerprint.h"
@@ -19,8 +20,10 @@ void Corpus::append(const ChunkResult& result) {
     empty.push_back(doc.empty);
   }
   ids += result.ids;
-  signatures.insert(signatures.end(), result.signatures.begin(),
-                    result.signatures.end());
+  for (size_t at = 0; at < result.signatures.size(); at += signature_length) {
+    std::span<uint8_t> sig = signatures.append();
+    std::copy_n(result.signatures.begin() + at, signature_length, sig.begin());
+  }
 }
 
 uint64_t group_fingerprints(

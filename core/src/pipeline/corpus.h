@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "neardup/lsh.h"
 #include "neardup/pipeline.h"
 #include "neardup/types.h"
 #include "pipeline/chunk_worker.h"
@@ -25,7 +26,7 @@ namespace neardup::internal {
 // `line_jumps` says otherwise, which it does only after rejected lines.
 struct Corpus {
   std::vector<Fingerprint> fingerprints;  // Algorithm::kSimHash
-  std::vector<uint8_t> signatures;        // Algorithm::kMinHash
+  SignatureTable signatures{1};           // Algorithm::kMinHash (length > 1)
   int signature_length = 0;
   std::vector<uint64_t> id_ends;  // doc i's id is ids[id_ends[i-1], id_ends[i])
   std::vector<bool> empty;        // no tokens
@@ -37,8 +38,7 @@ struct Corpus {
 
   size_t size() const { return id_ends.size(); }
   std::span<const uint8_t> signature(DocId doc) const {
-    return std::span(signatures)
-        .subspan(size_t{doc} * signature_length, signature_length);
+    return signatures[doc];
   }
   std::string_view id(DocId doc) const {
     const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];

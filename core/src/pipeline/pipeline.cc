@@ -345,7 +345,7 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
   std::vector<std::vector<uint64_t>> band_pairs(stats->bands);
   arena.execute([&] {
     tbb::parallel_for(0, stats->bands, [&](int band) {
-      band_candidates(corpus.signatures, length, docs, band, stats->rows,
+      band_candidates(corpus.signatures, docs, band, stats->rows,
                       &band_pairs[band]);
     });
   });
@@ -467,6 +467,7 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   Corpus corpus;
   if (options.algorithm == Algorithm::kMinHash) {
     corpus.signature_length = options.minhash.signature_length;
+    corpus.signatures = SignatureTable(corpus.signature_length);
   }
   Status failure;
   std::string reject_batch;
