@@ -407,8 +407,10 @@ bool time_dedup(benchmark::State& state, const DedupOptions& options,
 }
 
 // Arg: worker threads.
-void BM_Dedup(benchmark::State& state) {
+void dedup_with(benchmark::State& state, Algorithm algorithm,
+                const std::string& label) {
   DedupOptions options;
+  options.algorithm = algorithm;
   options.threads = static_cast<int>(state.range(0));
   DedupOutputs outputs;
   outputs.clusters_path = g_dir->file("clusters.jsonl");
@@ -417,7 +419,7 @@ void BM_Dedup(benchmark::State& state) {
   if (!time_dedup(state, options, g_dump->path, outputs, &stats, &seconds)) {
     return;
   }
-  add_rate_counters(state, "dedup/threads:" + std::to_string(state.range(0)),
+  add_rate_counters(state, label + "/threads:" + std::to_string(state.range(0)),
                     seconds, peak_rss_bytes());
   const auto docs = static_cast<double>(stats.documents);
   state.counters["duplicates_pct"] =
@@ -429,8 +431,23 @@ void BM_Dedup(benchmark::State& state) {
   state.counters["index_s"] = stats.index_seconds;
   state.counters["write_s"] = stats.write_seconds;
 }
+// The default: MinHash with banded LSH.
+void BM_Dedup(benchmark::State& state) {
+  dedup_with(state, Algorithm::kMinHash, "dedup");
+}
 BENCHMARK(BM_Dedup)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(
     benchmark::kMillisecond);
+
+// --algo simhash: the same job with 64-bit SimHash and permuted tables.
+void BM_DedupSimHash(benchmark::State& state) {
+  dedup_with(state, Algorithm::kSimHash, "dedup-simhash");
+}
+BENCHMARK(BM_DedupSimHash)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Writes `path` + extension, compressed by the extension, unless it exists:
 // made on first use, so that runs filtered to other benchmarks skip it.
@@ -529,7 +546,8 @@ void print_summary() {
   }
   std::fprintf(stderr,
                "ratio = docs/s of the row / docs/s of parse_only; dedup "
-               "rows: default options, clusters written\n");
+               "rows: default options (MinHash; dedup-simhash: --algo "
+               "simhash), clusters written\n");
 }
 
 }  // namespace

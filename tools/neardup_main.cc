@@ -11,12 +11,16 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "eval/eval.h"
+#include "eval/oracle.h"
 #include "gen/generator.h"
 #include "neardup/neardup.h"
+#include "tune/tune.h"
 
 namespace {
 
@@ -62,13 +66,15 @@ void print_summary(const neardup::DedupStats& s) {
   const double secs = s.total_seconds > 0 ? s.total_seconds : 1e-9;
   std::fprintf(stderr,
                "neardup: %llu lines: %llu documents, %llu rejected; %llu "
-               "clusters, %llu duplicates; %.2f s (%s docs/min, %.1f MB/s)\n",
+               "clusters, %llu duplicates, largest cluster %llu; %.2f s (%s "
+               "docs/min, %.1f MB/s)\n",
                static_cast<unsigned long long>(s.lines_read),
                static_cast<unsigned long long>(s.documents),
                static_cast<unsigned long long>(s.lines_rejected),
                static_cast<unsigned long long>(s.clusters),
-               static_cast<unsigned long long>(s.duplicates), s.total_seconds,
-               human_count(s.documents / secs * 60).c_str(),
+               static_cast<unsigned long long>(s.duplicates),
+               static_cast<unsigned long long>(s.largest_cluster),
+               s.total_seconds, human_count(s.documents / secs * 60).c_str(),
                s.uncompressed_bytes / 1e6 / secs);
 }
 
@@ -228,35 +234,175 @@ int run_gen(GenArgs& a) {
 
 }  // namespace
 
+// Options of `neardup eval` as given on the command line.
 struct EvalArgs {
   std::string clusters, truth, json;
+  neardup::eval::TruthOptions truth_options;
+  const CLI::Option* truth_kind_field = nullptr;  // given: kinds required
+  std::string oracle;
+  double threshold = 0;
+  neardup::eval::OracleOptions oracle_options;
 };
 
+// What every number of `neardup eval` means (its --help footer).
+constexpr const char* kEvalDefinitions =
+    "Scores against --truth, over the documents of the truth file:\n"
+    "  pair precision, recall, F1: over pairs of documents; precision = pairs "
+    "in one\n    predicted cluster and one true group / pairs in one "
+    "predicted cluster,\n    recall = the same / pairs in one true group.\n"
+    "  B-cubed precision, recall (Bagga & Baldwin 1998): per document, the "
+    "share of\n    its predicted cluster in its true group (of its true "
+    "group in its predicted\n    cluster), averaged over the documents.\n"
+    "  adjusted Rand index (Hubert & Arabie 1985): pair agreement corrected "
+    "for\n    chance; 1 = identical, about 0 = random.\n"
+    "  B-cubed recall by kind: averaged over the documents of each kind, and "
+    "of each\n    part of a combined kind (boilerplate+edit counts for both)."
+    "\n"
+    "  copies linked to their original, by kind: the share of copies whose "
+    "predicted\n    cluster is their original's. A group's original is the "
+    "member whose id is\n    the group label, else the first member (file "
+    "order) of kind original or\n    orig; every other member is a copy. "
+    "Groups without an original are not\n    counted.\n"
+    "Scores against --oracle, over those of the first --sample records of "
+    "the dump\nthat have shingles (the distinct shingle hashes dedup "
+    "computes with the same\noptions):\n"
+    "  oracle pairs: pairs of documents whose exact Jaccard similarity\n"
+    "    |A ∩ B| / |A ∪ B| is >= t (--threshold), found exactly (AllPairs "
+    "with\n    prefix filtering).\n"
+    "  LSH recall: the share of oracle pairs whose two documents have one "
+    "predicted\n    cluster.\n"
+    "  co-clustered pairs: pairs of sampled documents with one predicted "
+    "cluster.\n"
+    "  precision: the share of co-clustered pairs with Jaccard >= t; at t/2: "
+    "with\n    Jaccard >= t/2 (connected components chain copies, so some "
+    "pairs are\n    legitimately below t). A histogram bins the co-clustered "
+    "pairs below t by\n    Jaccard, in steps of 0.1.\n"
+    "Documents are matched by id; the clusters file may hold more. Exit "
+    "status 1 if a\nfile cannot be read or a scored document has no "
+    "predicted cluster.";
+
+void add_eval_options(CLI::App* eval, EvalArgs* a) {
+  eval->add_option("--clusters", a->clusters,
+                   "Clusters file of neardup dedup (JSONL, .gz/.zst)")
+      ->type_name("FILE")
+      ->required();
+  CLI::Option* truth =
+      eval->add_option("--truth", a->truth,
+                       "Labels: TSV id<TAB>group[<TAB>kind] (neardup gen "
+                       "--truth), or JSONL with id, group and optional kind")
+          ->type_name("FILE");
+  eval->add_option("--truth-group-field", a->truth_options.group_field,
+                   "JSON pointer to the group label in a JSONL --truth "
+                   "(string or number)")
+      ->type_name("PTR")
+      ->capture_default_str()
+      ->needs(truth);
+  a->truth_kind_field =
+      eval->add_option("--truth-kind-field", a->truth_options.kind_field,
+                       "JSON pointer to the kind in a JSONL --truth; "
+                       "optional unless given, then every line needs one")
+          ->type_name("PTR")
+          ->capture_default_str()
+          ->needs(truth);
+  eval->add_option("--json", a->json, "Also write the scores as JSON")
+      ->type_name("FILE");
+  CLI::Option* oracle =
+      eval->add_option("--oracle", a->oracle,
+                       "JSONL dump (.gz/.zst) that the clusters came from: "
+                       "score them against exact all-pairs Jaccard")
+          ->type_name("DUMP");
+  CLI::Option* threshold =
+      eval->add_option("--threshold", a->threshold,
+                       "Jaccard threshold t of the oracle, in (0, 1]")
+          ->type_name("J")
+          ->check(CLI::Range(0.0, 1.0))
+          ->needs(oracle);
+  oracle->needs(threshold);
+  neardup::eval::OracleOptions& o = a->oracle_options;
+  eval->add_option("--sample", o.max_records,
+                   "Oracle: read the first N records of the dump (0 = all)")
+      ->type_name("N")
+      ->capture_default_str()
+      ->needs(oracle);
+  eval->add_option("--shingle-words", o.text.shingle_words,
+                   "Oracle: words per shingle, as given to dedup")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16))
+      ->needs(oracle);
+  eval->add_option("--min-line-words", o.text.min_line_words,
+                   "Oracle: shorter lines are left out, as given to dedup")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000))
+      ->needs(oracle);
+  eval->add_option("--text-field", o.text_field,
+                   "Oracle: JSON pointer to the text, as given to dedup")
+      ->type_name("PTR")
+      ->capture_default_str()
+      ->needs(oracle);
+  eval->add_option("--id-field", o.id_field,
+                   "Oracle: JSON pointer to the id, as given to dedup "
+                   "(absent: the 0-based line number)")
+      ->type_name("PTR")
+      ->capture_default_str()
+      ->needs(oracle);
+  eval->footer(kEvalDefinitions);
+}
+
 // `neardup eval`: prints the scores; exit 1 if a file cannot be read or a
-// labelled document has no predicted cluster.
-int run_eval(const EvalArgs& a) {
+// scored document has no predicted cluster, 2 on a usage error.
+int run_eval(EvalArgs& a) {
+  if (a.truth.empty() && a.oracle.empty()) {
+    std::cerr << "neardup eval: give --truth, --oracle, or both\n";
+    return kExitUsage;
+  }
+  if (!a.oracle.empty() && !(a.threshold > 0)) {
+    std::cerr << "neardup eval: --threshold must be in (0, 1]\n";
+    return kExitUsage;
+  }
   neardup::Result<neardup::eval::Labels> predicted =
       neardup::eval::read_clusters(a.clusters);
   if (!predicted.ok()) {
     std::cerr << "neardup: " << predicted.status().message() << "\n";
     return kExitRuntime;
   }
-  neardup::Result<neardup::eval::Labels> truth =
-      neardup::eval::read_truth(a.truth);
-  if (!truth.ok()) {
-    std::cerr << "neardup: " << truth.status().message() << "\n";
-    return kExitRuntime;
+  std::optional<neardup::eval::Scores> scores;
+  if (!a.truth.empty()) {
+    a.truth_options.require_kind = a.truth_kind_field->count() > 0;
+    neardup::Result<neardup::eval::Labels> truth =
+        neardup::eval::read_truth(a.truth, a.truth_options);
+    if (!truth.ok()) {
+      std::cerr << "neardup: " << truth.status().message() << "\n";
+      return kExitRuntime;
+    }
+    neardup::Result<neardup::eval::Scores> s =
+        neardup::eval::evaluate(*predicted, *truth);
+    if (!s.ok()) {
+      std::cerr << "neardup: " << a.clusters << ": " << s.status().message()
+                << "\n";
+      return kExitRuntime;
+    }
+    scores = std::move(*s);
+    std::cout << neardup::eval::scores_to_text(*scores);
   }
-  neardup::Result<neardup::eval::Scores> scores =
-      neardup::eval::evaluate(*predicted, *truth);
-  if (!scores.ok()) {
-    std::cerr << "neardup: " << a.clusters << ": " << scores.status().message()
-              << "\n";
-    return kExitRuntime;
+  std::optional<neardup::eval::OracleScores> oracle;
+  if (!a.oracle.empty()) {
+    neardup::Result<neardup::eval::OracleScores> o = neardup::eval::run_oracle(
+        a.oracle, a.oracle_options, a.threshold, *predicted);
+    if (!o.ok()) {
+      std::cerr << "neardup: "
+                << (o.status().code() == neardup::StatusCode::kInvalidArgument
+                        ? a.clusters + ": "
+                        : std::string())
+                << o.status().message() << "\n";
+      return kExitRuntime;
+    }
+    oracle = std::move(*o);
+    std::cout << neardup::eval::oracle_to_text(*oracle, a.oracle);
   }
-  std::cout << neardup::eval::scores_to_text(*scores);
   if (!a.json.empty()) {
-    neardup::Status s = neardup::eval::write_json(a.json, *scores);
+    neardup::Status s = neardup::eval::write_json(
+        a.json, neardup::eval::report_to_json(scores ? &*scores : nullptr,
+                                              oracle ? &*oracle : nullptr));
     if (!s.ok()) {
       std::cerr << "neardup: " << s.message() << "\n";
       return kExitRuntime;
@@ -267,8 +413,8 @@ int run_eval(const EvalArgs& a) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "neardup: find near-duplicate documents in JSONL dumps (SimHash with "
-      "permuted-block tables)",
+      "neardup: find near-duplicate documents in JSONL dumps (MinHash with "
+      "banded LSH, or SimHash with permuted-block tables)",
       "neardup"};
   app.set_version_flag("--version", std::string(neardup::version()));
   app.require_subcommand(1);
@@ -288,7 +434,8 @@ int main(int argc, char** argv) {
       ->required();
   dedup->add_option("--clusters", outputs.clusters_path,
                     "Write one JSON line per document: id, cluster, "
-                    "representative, distance");
+                    "representative, similarity (minhash) or distance "
+                    "(simhash) to the representative");
   dedup->add_option("--output", outputs.output_path,
                     "Write the representatives' original lines (- = stdout; "
                     ".gz/.zst compress)");
@@ -316,11 +463,68 @@ int main(int argc, char** argv) {
                    "(boilerplate); 0 keeps all")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
+  const std::map<std::string, neardup::Algorithm> algorithms{
+      {"minhash", neardup::Algorithm::kMinHash},
+      {"simhash", neardup::Algorithm::kSimHash}};
+  dedup
+      ->add_option("--algo", options.algorithm,
+                   "minhash: Jaccard similarity of shingle sets by MinHash "
+                   "and banded LSH; simhash: Hamming distance of 64-bit "
+                   "SimHashes (faster, misses more edited copies)")
+      ->transform(CLI::CheckedTransformer(algorithms, CLI::ignore_case))
+      ->default_str("minhash");
+  dedup
+      ->add_option("--threshold", options.minhash.threshold,
+                   "minhash: smallest Jaccard similarity of near-duplicates")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  dedup
+      ->add_option("--signature-length", options.minhash.signature_length,
+                   "minhash: signature entries (bins of one-permutation "
+                   "hashing), 1 byte each per document")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1024));
+  CLI::Option* bands =
+      dedup
+          ->add_option("--bands", options.minhash.bands,
+                       "minhash: LSH bands (default: chosen from the "
+                       "threshold; see neardup tune)")
+          ->check(CLI::Range(1, 1024));
+  CLI::Option* rows = dedup
+                          ->add_option("--rows", options.minhash.rows,
+                                       "minhash: signature entries per band")
+                          ->check(CLI::Range(1, 1024));
+  bands->needs(rows);
+  rows->needs(bands);
+  dedup
+      ->add_option("--fp-weight", options.minhash.false_positive_weight,
+                   "minhash: weight of the S-curve's false-positive area when "
+                   "choosing bands and rows")
+      ->capture_default_str();
+  dedup
+      ->add_option("--fn-weight", options.minhash.false_negative_weight,
+                   "minhash: weight of the S-curve's false-negative area")
+      ->capture_default_str();
+  dedup->add_flag("--exact", options.minhash.exact_verification,
+                  "minhash: decide candidate pairs by their exact Jaccard "
+                  "similarity (reads the inputs a second time) instead of the "
+                  "signature estimate");
   dedup
       ->add_option("--max-distance", options.max_hamming_distance,
-                   "Largest Hamming distance between near-duplicate SimHashes")
+                   "simhash: largest Hamming distance between near-duplicate "
+                   "SimHashes")
       ->capture_default_str()
       ->check(CLI::Range(0, 8));
+  const std::map<std::string, neardup::Clustering> clusterings{
+      {"components", neardup::Clustering::kConnectedComponents},
+      {"representative", neardup::Clustering::kRepresentative}};
+  dedup
+      ->add_option("--clustering", options.clustering,
+                   "components: connected components of the pairs (A~B~C "
+                   "chain into one cluster); representative: every member is "
+                   "a near-duplicate of its cluster's first document")
+      ->transform(CLI::CheckedTransformer(clusterings, CLI::ignore_case))
+      ->default_str("components");
   dedup
       ->add_option("--max-line-bytes", options.max_line_bytes,
                    "Reject longer lines (reason too_long)")
@@ -346,16 +550,40 @@ int main(int argc, char** argv) {
   EvalArgs eval_args;
   CLI::App* eval = app.add_subcommand(
       "eval",
-      "Score a clusters file against labels: pair precision, recall and F1, "
-      "B-cubed, adjusted Rand index, recall by kind");
-  eval->add_option("--clusters", eval_args.clusters,
-                   "Clusters file of neardup dedup (JSONL, .gz/.zst)")
-      ->required();
-  eval->add_option("--truth", eval_args.truth,
-                   "Labels: TSV id<TAB>group[<TAB>kind] (neardup gen "
-                   "--truth), or JSONL with id, cluster[, kind]")
-      ->required();
-  eval->add_option("--json", eval_args.json, "Also write the scores as JSON");
+      "Score a clusters file against labels (pair precision, recall and F1, "
+      "B-cubed, adjusted Rand index, copies linked to their original by "
+      "kind) and against exact all-pairs Jaccard (LSH recall, precision)");
+  add_eval_options(eval, &eval_args);
+
+  neardup::MinHashOptions tune_options;
+  CLI::App* tune = app.add_subcommand(
+      "tune",
+      "Show the LSH bands and rows `dedup --algo minhash` uses for a "
+      "threshold, the S-curve (chance that a pair of Jaccard similarity s "
+      "becomes a candidate) and the expected candidate pairs per million "
+      "documents");
+  tune->add_option("--threshold", tune_options.threshold,
+                   "Jaccard similarity threshold, in (0, 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  tune->add_option("--signature-length", tune_options.signature_length,
+                   "Signature entries")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1024));
+  CLI::Option* tune_bands =
+      tune->add_option("--bands", tune_options.bands, "Fix the bands")
+          ->check(CLI::Range(1, 1024));
+  CLI::Option* tune_rows =
+      tune->add_option("--rows", tune_options.rows, "Fix the rows per band")
+          ->check(CLI::Range(1, 1024));
+  tune_bands->needs(tune_rows);
+  tune_rows->needs(tune_bands);
+  tune->add_option("--fp-weight", tune_options.false_positive_weight,
+                   "Weight of the false-positive area of the S-curve")
+      ->capture_default_str();
+  tune->add_option("--fn-weight", tune_options.false_negative_weight,
+                   "Weight of the false-negative area of the S-curve")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -364,6 +592,16 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (eval->parsed()) return run_eval(eval_args);
+  if (tune->parsed()) {
+    neardup::DedupOptions check;
+    check.minhash = tune_options;
+    if (neardup::Status s = neardup::validate(check); !s.ok()) {
+      std::cerr << "neardup: " << s.message() << "\n";
+      return kExitUsage;
+    }
+    std::cout << neardup::tune::report(tune_options);
+    return 0;
+  }
   if (gen->parsed()) {
     gen_args.docs_given = gen->count("--docs") > 0;
     return run_gen(gen_args);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "neardup/lsh.h"
 #include "test_util.h"
 
 namespace neardup {
@@ -43,7 +44,8 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
   for (const char* option :
        {"--clusters", "--output", "--rejects", "--stats", "--threads",
         "--quiet", "--text-field", "--id-field", "--max-distance",
-        "--shingle-words", "INPUT"}) {
+        "--shingle-words", "--algo", "--threshold", "--signature-length",
+        "--bands", "--rows", "--exact", "--clustering", "INPUT"}) {
     EXPECT_NE(d.out.find(option), std::string::npos) << option << "\n" << d.out;
   }
   EXPECT_NE(r.out.find("eval"), std::string::npos) << r.out;
@@ -68,6 +70,52 @@ TEST(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("dedup --max-line-bytes 4294967296 x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("dedup --no-such-flag x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("frobnicate x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --algo nohash x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --threshold 1 x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --bands 4 x.jsonl").exit_code, 2);  // no --rows
+  EXPECT_EQ(run_cli("dedup --bands 64 --rows 4 x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --clustering sideways x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("tune --threshold 0").exit_code, 2);
+}
+
+TEST(CliTest, TuneShowsTheBandsTheSCurveAndTheCandidates) {
+  CliRun help = run_cli("tune --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--threshold", "--signature-length", "--bands",
+                             "--rows", "--fp-weight", "--fn-weight"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
+  CliRun r = run_cli("tune --threshold 0.8");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  MinHashOptions options;
+  options.threshold = 0.8;
+  const LshParams lsh = choose_lsh_params(options);
+  EXPECT_NE(r.out.find(std::to_string(lsh.bands) + " bands x " +
+                       std::to_string(lsh.rows) + " rows"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0.800"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<- threshold"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("per million documents"), std::string::npos) << r.out;
+  CliRun fixed = run_cli("tune --bands 16 --rows 8");
+  ASSERT_EQ(fixed.exit_code, 0);
+  EXPECT_NE(fixed.out.find("16 bands x 8 rows (as given)"), std::string::npos)
+      << fixed.out;
+}
+
+TEST(CliTest, AlgorithmsAndClusteringsRunFromTheCommandLine) {
+  testing::TempDir dir;
+  for (const char* flags :
+       {"--algo simhash", "--algo minhash --threshold 0.8 --exact",
+        "--clustering representative", "--bands 20 --rows 5"}) {
+    CliRun r = run_cli(std::string("dedup -q ") + flags + " " + kReuters +
+                       " --stats " + dir.file("s.json"));
+    ASSERT_EQ(r.exit_code, 0) << flags << "\n" << r.out;
+    EXPECT_NE(
+        testing::read_file(dir.file("s.json")).find("\"documents\": 21578"),
+        std::string::npos)
+        << flags;
+  }
 }
 
 TEST(CliTest, RuntimeErrorsExitOneAndNameThePath) {
@@ -279,6 +327,117 @@ TEST(CliTest, GenBytesSetsTheDumpSize) {
   const size_t size = testing::read_file(dir.file("d.jsonl")).size();
   EXPECT_GE(size, 300000u);
   EXPECT_LT(size, 310000u);
+}
+
+TEST(CliTest, EvalHelpDefinesEveryNumber) {
+  CliRun e = run_cli("eval --help");
+  EXPECT_EQ(e.exit_code, 0);
+  for (const char* text :
+       {"--truth-group-field", "--truth-kind-field", "--oracle", "--threshold",
+        "--sample", "--shingle-words", "--min-line-words", "--text-field",
+        "--id-field", "copies linked to their original", "LSH recall",
+        "co-clustered pairs", "precision", "B-cubed", "adjusted Rand index"}) {
+    EXPECT_NE(e.out.find(text), std::string::npos) << text << "\n" << e.out;
+  }
+}
+
+TEST(CliTest, EvalScoresCopiesAndTheOracleOnAGeneratedDump) {
+  testing::TempDir dir;
+  ASSERT_EQ(run_cli("gen -q --docs 300 --seed 3 -o " + dir.file("d.jsonl") +
+                    " --truth " + dir.file("t.tsv"))
+                .exit_code,
+            0);
+  ASSERT_EQ(run_cli("dedup -q " + dir.file("d.jsonl") + " --clusters " +
+                    dir.file("c.jsonl"))
+                .exit_code,
+            0);
+  CliRun r = run_cli("eval --clusters " + dir.file("c.jsonl") + " --truth " +
+                     dir.file("t.tsv") + " --oracle " + dir.file("d.jsonl") +
+                     " --threshold 0.7 --json " + dir.file("s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* text : {"copies linked to their original, by kind",
+                           "  boilerplate ", "  (all copies) ",
+                           "exact Jaccard oracle, threshold t = 0.70: 300 "
+                           "documents",
+                           "LSH recall (oracle pairs in one cluster)",
+                           "precision (co-clustered, Jaccard >= 0.70)"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  const std::string json = testing::read_file(dir.file("s.json"));
+  for (const char* key : {"\"documents\": 300", "\"copies_linked\": {",
+                          "\"oracle\": {\"threshold\": 0.700000",
+                          "\"lsh_recall\": ", "\"below_threshold\": ["}) {
+    EXPECT_NE(json.find(key), std::string::npos) << key << "\n" << json;
+  }
+
+  // The oracle alone, on a sample.
+  CliRun alone = run_cli("eval --clusters " + dir.file("c.jsonl") +
+                         " --oracle " + dir.file("d.jsonl") +
+                         " --threshold 0.5 --sample 100 --shingle-words 4");
+  ASSERT_EQ(alone.exit_code, 0) << alone.out;
+  EXPECT_NE(alone.out.find("t = 0.50: 100 documents"), std::string::npos)
+      << alone.out;
+  EXPECT_EQ(alone.out.find("B-cubed"), std::string::npos) << alone.out;
+}
+
+TEST(CliTest, EvalOracleErrors) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("c.jsonl"),
+                      "{\"id\": \"a\", \"cluster\": \"a\"}\n");
+  testing::write_file(dir.file("d.jsonl"),
+                      "{\"id\": \"a\", \"text\": \"one two three\"}\n"
+                      "{\"id\": \"b\", \"text\": \"four five six\"}\n");
+  const std::string clusters = "eval --clusters " + dir.file("c.jsonl");
+  const std::string oracle = " --oracle " + dir.file("d.jsonl");
+  EXPECT_EQ(run_cli(clusters).exit_code, 2);  // neither --truth nor --oracle
+  EXPECT_EQ(run_cli(clusters + oracle).exit_code, 2);  // no --threshold
+  EXPECT_EQ(run_cli(clusters + " --threshold 0.5").exit_code, 2);
+  EXPECT_EQ(run_cli(clusters + oracle + " --threshold 0").exit_code, 2);
+  EXPECT_EQ(run_cli(clusters + oracle + " --threshold 1.5").exit_code, 2);
+  EXPECT_EQ(run_cli(clusters + " --sample 5").exit_code, 2);
+  EXPECT_EQ(run_cli(clusters + " --truth-kind-field /k").exit_code, 2);
+  CliRun missing = run_cli(clusters + " --threshold 0.5 --oracle " +
+                           dir.file("absent.jsonl"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find(dir.file("absent.jsonl")), std::string::npos)
+      << missing.out;
+  CliRun unknown = run_cli(clusters + oracle + " --threshold 0.5");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.out.find("\"b\" has no predicted cluster"),
+            std::string::npos)
+      << unknown.out;
+  // The first record only: "a" is in the clusters file.
+  EXPECT_EQ(
+      run_cli(clusters + oracle + " --threshold 0.5 --sample 1").exit_code, 0);
+}
+
+// A JSONL truth with its own field names: the plagiarism corpus's `category`
+// as the kind, its `cluster` (task) as the group.
+TEST(CliTest, EvalReadsTheCloughStevensonCorpusAsTruth) {
+  const std::string shared = testing::shared_datasets();
+  if (shared.empty()) {
+    GTEST_SKIP() << "no shared datasets (set NEARDUP_SHARED_DATASETS)";
+  }
+  const std::string corpus = shared +
+                             "/clough_stevenson_plagiarism/"
+                             "clough_stevenson_plagiarism.jsonl";
+  if (!std::filesystem::exists(corpus)) GTEST_SKIP() << "no " << corpus;
+  testing::TempDir dir;
+  ASSERT_EQ(run_cli("dedup -q " + corpus + " --clusters " + dir.file("c.jsonl"))
+                .exit_code,
+            0);
+  const std::string eval =
+      "eval --clusters " + dir.file("c.jsonl") + " --truth " + corpus;
+  CliRun r = run_cli(eval + " --truth-kind-field /category");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* text : {"documents 100:", "  cut  ", "  non  ",
+                           "  (all copies)                           95  "}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  CliRun typo = run_cli(eval + " --truth-kind-field /categroy");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.out.find("no kind at /categroy"), std::string::npos)
+      << typo.out;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "reader/jsonl_reader.h"
@@ -58,28 +59,91 @@ Status add_label(Labels* labels, std::string id, std::string cluster,
   return Status::OK();
 }
 
-// One JSONL line with string fields "id" and "cluster", and "kind" if
-// `want_kind`; the first line decides whether all lines have a kind.
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' ||
+                        s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+enum class Field { kFound, kAbsent, kWrongType, kBadJson };
+
+// Copies the string, or the JSON token of the number, at `pointer` of `doc`
+// into `out`; null counts as absent. Copies at once because the next
+// at_pointer() rewinds the document, which reuses the parser's string buffer.
+Field read_field(simdjson::ondemand::document& doc, const std::string& pointer,
+                 std::string* out) {
+  simdjson::ondemand::value value;
+  const simdjson::error_code error = doc.at_pointer(pointer).get(value);
+  if (error == simdjson::NO_SUCH_FIELD ||
+      error == simdjson::INDEX_OUT_OF_BOUNDS) {
+    return Field::kAbsent;
+  }
+  simdjson::ondemand::json_type type;
+  if (error || value.type().get(type)) return Field::kBadJson;
+  switch (type) {
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text)) return Field::kBadJson;
+      out->assign(text);
+      return Field::kFound;
+    }
+    case simdjson::ondemand::json_type::number:
+      out->assign(trim(value.raw_json_token()));
+      return Field::kFound;
+    case simdjson::ondemand::json_type::null:
+      return Field::kAbsent;
+    default:
+      return Field::kWrongType;
+  }
+}
+
+// Where one JSONL label file keeps its fields.
+struct JsonlFields {
+  std::string id = "/id";
+  std::string group = "/cluster";
+  std::string kind;  // empty: no kinds
+  bool require_kind = false;
+};
+
+// One JSONL line: the id and group, and the kind if `fields.kind` is set; the
+// first line decides whether all lines have a kind.
 Status add_jsonl_label(simdjson::ondemand::parser* parser,
                        const std::string& where, std::string_view line,
-                       size_t readable, bool want_kind, bool first,
+                       size_t readable, const JsonlFields& fields, bool first,
                        bool* with_kind, Labels* labels) {
   simdjson::ondemand::document doc;
-  std::string_view id, cluster, kind;
-  if (parser->iterate(line.data(), line.size(), readable).get(doc) ||
-      doc.find_field_unordered("id").get_string().get(id) ||
-      doc.find_field_unordered("cluster").get_string().get(cluster)) {
-    return Status::InvalidArgument(
-        where + ": expected string fields \"id\" and \"cluster\"");
+  if (parser->iterate(line.data(), line.size(), readable).get(doc)) {
+    return Status::InvalidArgument(where + ": not JSON");
   }
-  const bool has_kind =
-      want_kind && !doc.find_field_unordered("kind").get_string().get(kind);
+  std::string id, group, kind;
+  for (const auto& [pointer, value] :
+       {std::pair{&fields.id, &id}, std::pair{&fields.group, &group}}) {
+    if (read_field(doc, *pointer, value) != Field::kFound) {
+      return Status::InvalidArgument(
+          where + ": expected a string or number at " + *pointer);
+    }
+  }
+  bool has_kind = false;
+  if (!fields.kind.empty()) {
+    const Field found = read_field(doc, fields.kind, &kind);
+    if (found == Field::kWrongType || found == Field::kBadJson) {
+      return Status::InvalidArgument(
+          where + ": expected a string or number at " + fields.kind);
+    }
+    has_kind = found == Field::kFound;
+    if (!has_kind && fields.require_kind) {
+      return Status::InvalidArgument(where + ": no kind at " + fields.kind);
+    }
+  }
   if (first) *with_kind = has_kind;
   if (has_kind != *with_kind) {
-    return Status::InvalidArgument(where + ": \"kind\" on some lines only");
+    return Status::InvalidArgument(where + ": a kind (" + fields.kind +
+                                   ") on some lines only");
   }
-  return add_label(labels, std::string(id), std::string(cluster),
-                   std::string(kind), has_kind, where);
+  return add_label(labels, std::move(id), std::move(group), std::move(kind),
+                   has_kind, where);
 }
 
 // One line of a truth TSV; the first is the header.
@@ -111,6 +175,25 @@ Status add_tsv_label(const std::string& where, std::string_view line,
 
 uint64_t pairs(uint64_t n) { return n * (n - 1) / 2; }
 
+// Calls `fn` with each part of `kind` split at '+'.
+template <typename Fn>
+void for_each_kind_part(const std::string& kind, Fn fn) {
+  size_t start = 0;
+  while (true) {
+    const size_t plus = kind.find('+', start);
+    fn(kind.substr(start, plus - start));
+    if (plus == std::string::npos) return;
+    start = plus + 1;
+  }
+}
+
+void add_copy(bool linked, CopyScores* c) {
+  ++c->copies;
+  c->linked += linked;
+  c->linked_share =
+      static_cast<double>(c->linked) / static_cast<double>(c->copies);
+}
+
 double f1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 
 std::string number(double v) {
@@ -119,17 +202,24 @@ std::string number(double v) {
   return buf;
 }
 
+std::string copy_json(const CopyScores& c) {
+  return "{\"copies\": " + std::to_string(c.copies) +
+         ", \"linked\": " + std::to_string(c.linked) +
+         ", \"linked_share\": " + number(c.linked_share) + "}";
+}
+
 }  // namespace
 
 Result<Labels> read_clusters(const std::string& path) {
   Labels labels;
   simdjson::ondemand::parser parser;
+  const JsonlFields fields;
   bool first = true, with_kind = false;
   Status status = for_each_line(
       path, [&](uint64_t number, std::string_view line, size_t readable) {
-        Status s = add_jsonl_label(&parser, path + ":" + std::to_string(number),
-                                   line, readable, /*want_kind=*/false, first,
-                                   &with_kind, &labels);
+        Status s =
+            add_jsonl_label(&parser, path + ":" + std::to_string(number), line,
+                            readable, fields, first, &with_kind, &labels);
         first = false;
         return s;
       });
@@ -137,7 +227,20 @@ Result<Labels> read_clusters(const std::string& path) {
   return labels;
 }
 
-Result<Labels> read_truth(const std::string& path) {
+Result<Labels> read_truth(const std::string& path,
+                          const TruthOptions& options) {
+  for (const std::string* pointer :
+       {&options.group_field, &options.kind_field}) {
+    if (!pointer->empty() && pointer->front() != '/') {
+      return Status::InvalidArgument("\"" + *pointer +
+                                     "\" is not a JSON pointer (\"\" or "
+                                     "starting with '/')");
+    }
+  }
+  JsonlFields fields;
+  fields.group = options.group_field;
+  fields.kind = options.kind_field;
+  fields.require_kind = options.require_kind;
   Labels labels;
   simdjson::ondemand::parser parser;
   bool first = true, jsonl = false, with_kind = false;
@@ -146,15 +249,37 @@ Result<Labels> read_truth(const std::string& path) {
         const std::string where = path + ":" + std::to_string(number);
         if (first) jsonl = line.front() == '{';
         Status s = jsonl
-                       ? add_jsonl_label(&parser, where, line, readable,
-                                         /*want_kind=*/true, first, &with_kind,
-                                         &labels)
+                       ? add_jsonl_label(&parser, where, line, readable, fields,
+                                         first, &with_kind, &labels)
                        : add_tsv_label(where, line, first, &with_kind, &labels);
         first = false;
         return s;
       });
   if (!status.ok()) return status;
   return labels;
+}
+
+std::vector<int64_t> find_originals(const Labels& truth) {
+  const size_t n = truth.ids.size();
+  // Group label -> its original; the id rule first, then the kind rule.
+  std::unordered_map<std::string_view, int64_t> original;
+  for (size_t d = 0; d < n; ++d) {
+    original.emplace(truth.clusters[d], -1);
+    if (truth.ids[d] == truth.clusters[d]) {
+      original[truth.clusters[d]] = static_cast<int64_t>(d);
+    }
+  }
+  if (!truth.kinds.empty()) {
+    for (size_t d = 0; d < n; ++d) {
+      int64_t& o = original[truth.clusters[d]];
+      if (o < 0 && (truth.kinds[d] == "original" || truth.kinds[d] == "orig")) {
+        o = static_cast<int64_t>(d);
+      }
+    }
+  }
+  std::vector<int64_t> out(n);
+  for (size_t d = 0; d < n; ++d) out[d] = original[truth.clusters[d]];
+  return out;
 }
 
 Result<Scores> evaluate(const Labels& predicted, const Labels& truth) {
@@ -221,16 +346,10 @@ Result<Scores> evaluate(const Labels& predicted, const Labels& truth) {
         KindScores& k = scores.by_kind[kind];
         ++k.documents;
         k.bcubed_recall += r;  // a sum until divided below
-        size_t start = 0;
-        while (true) {
-          const size_t plus = kind.find('+', start);
-          KindScores& part =
-              scores.by_kind_part[kind.substr(start, plus - start)];
-          ++part.documents;
-          part.bcubed_recall += r;
-          if (plus == std::string::npos) break;
-          start = plus + 1;
-        }
+        for_each_kind_part(kind, [&](const std::string& part) {
+          ++scores.by_kind_part[part].documents;
+          scores.by_kind_part[part].bcubed_recall += r;
+        });
       }
     }
     scores.bcubed_precision = precision / static_cast<double>(n);
@@ -242,6 +361,28 @@ Result<Scores> evaluate(const Labels& predicted, const Labels& truth) {
     }
   }
   scores.bcubed_f1 = f1(scores.bcubed_precision, scores.bcubed_recall);
+
+  // Copies linked to their original.
+  const std::vector<int64_t> originals = find_originals(truth);
+  std::unordered_set<std::string_view> orphan_groups;
+  for (size_t d = 0; d < n; ++d) {
+    const int64_t o = originals[d];
+    if (o < 0) {
+      orphan_groups.insert(truth.clusters[d]);
+      ++scores.documents_without_original;
+      continue;
+    }
+    if (o == static_cast<int64_t>(d)) continue;
+    const bool linked = pred[d] == pred[static_cast<size_t>(o)];
+    add_copy(linked, &scores.copies);
+    if (!truth.kinds.empty()) {
+      add_copy(linked, &scores.copies_by_kind[truth.kinds[d]]);
+      for_each_kind_part(truth.kinds[d], [&](const std::string& part) {
+        add_copy(linked, &scores.copies_by_kind_part[part]);
+      });
+    }
+  }
+  scores.groups_without_original = orphan_groups.size();
 
   // Hubert & Arabie: (index - expected) / (max - expected) over pair counts.
   const double all = static_cast<double>(pairs(n));
@@ -288,15 +429,39 @@ std::string scores_to_json(const Scores& s) {
     }
     out += "}";
   }
+  out += ", \"copies_linked\": " + copy_json(s.copies);
+  for (const auto& [name, kinds] :
+       {std::pair{"copies_linked_by_kind", &s.copies_by_kind},
+        std::pair{"copies_linked_by_kind_part", &s.copies_by_kind_part}}) {
+    out += ", \"";
+    out += name;
+    out += "\": {";
+    bool first = true;
+    for (const auto& [kind, c] : *kinds) {
+      if (!first) out += ", ";
+      first = false;
+      internal::append_json_string(kind, &out);
+      out += ": " + copy_json(c);
+    }
+    out += "}";
+  }
+  out += ", \"groups_without_original\": " +
+         std::to_string(s.groups_without_original);
+  out += ", \"documents_without_original\": " +
+         std::to_string(s.documents_without_original);
   out += "}\n";
   return out;
 }
 
 Status write_json(const std::string& path, const Scores& scores) {
+  return write_json(path, scores_to_json(scores));
+}
+
+Status write_json(const std::string& path, std::string_view json) {
   Result<std::unique_ptr<internal::ByteSink>> sink =
       internal::open_sink(path, /*compress_by_extension=*/false);
   if (!sink.ok()) return sink.status();
-  NEARDUP_RETURN_IF_ERROR((*sink)->append(scores_to_json(scores)));
+  NEARDUP_RETURN_IF_ERROR((*sink)->append(json));
   return (*sink)->commit();
 }
 
@@ -332,6 +497,31 @@ std::string scores_to_text(const Scores& s) {
                   static_cast<unsigned long long>(k.documents),
                   k.bcubed_recall);
     out += buf;
+  }
+  if (s.copies.copies > 0 || s.documents_without_original > 0) {
+    out +=
+        "copies linked to their original, by kind (share of the copies put "
+        "in their\noriginal's predicted cluster; each part of a combined "
+        "kind; --json has every\ncombination):\n";
+    std::snprintf(buf, sizeof(buf), "  %-32s %8s  %s\n", "kind", "copies",
+                  "linked");
+    out += buf;
+    for (const auto& [kind, c] : s.copies_by_kind_part) {
+      std::snprintf(buf, sizeof(buf), "  %-32s %8llu  %.4f\n", kind.c_str(),
+                    static_cast<unsigned long long>(c.copies), c.linked_share);
+      out += buf;
+    }
+    std::snprintf(buf, sizeof(buf), "  %-32s %8llu  %.4f\n", "(all copies)",
+                  static_cast<unsigned long long>(s.copies.copies),
+                  s.copies.linked_share);
+    out += buf;
+  }
+  if (s.groups_without_original > 0) {
+    out += std::to_string(s.groups_without_original) + " groups (" +
+           std::to_string(s.documents_without_original) +
+           " documents) have no original (no member whose id is the group "
+           "label or whose\nkind is original or orig); their documents are "
+           "not counted as copies\n";
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
@@ -390,6 +391,19 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                         static_cast<uint32_t>(length - equal[i])});
     }
   } else {
+    // Candidates whose estimate is more than 4 standard deviations below
+    // the threshold cannot plausibly reach it (chance ~3e-5), so only the
+    // others are read again and decided exactly.
+    const double sd = std::sqrt(threshold * (1 - threshold) / length);
+    const int plausible = min_equal_entries(std::max(threshold - 4 * sd, 1e-9),
+                                            length);
+    size_t kept = 0;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (equal[i] < plausible) continue;
+      candidates[kept] = candidates[i];
+      equal[kept++] = equal[i];
+    }
+    candidates.resize(kept);
     std::vector<uint32_t> common, all;
     NEARDUP_RETURN_IF_ERROR(exact_jaccard(arena, options, inputs, corpus,
                                           stats->threads, candidates, &common,

@@ -1,0 +1,89 @@
+#include "tune/tune.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "neardup/lsh.h"
+#include "neardup/minhash.h"
+
+namespace neardup::tune {
+
+namespace {
+
+// Chance that two 8-bit entries agree for Jaccard similarity s.
+double entry_agreement(double s) { return s + (1 - s) / 256; }
+
+double candidate_probability(double s, int bands, int rows) {
+  return lsh_candidate_probability(entry_agreement(s), bands, rows);
+}
+
+}  // namespace
+
+Advice advise(const MinHashOptions& options) {
+  const LshParams lsh = choose_lsh_params(options);
+  Advice a;
+  a.bands = lsh.bands;
+  a.rows = lsh.rows;
+  a.false_positive_area = lsh.false_positive_area;
+  a.false_negative_area = lsh.false_negative_area;
+  a.signature_bytes = options.signature_length;
+  std::vector<double> points;
+  for (int i = 1; i <= 10; ++i) points.push_back(i / 10.0);
+  points.push_back(options.threshold);
+  std::sort(points.begin(), points.end());
+  points.erase(
+      std::unique(points.begin(), points.end(),
+                  [](double x, double y) { return std::abs(x - y) < 1e-9; }),
+      points.end());
+  for (double s : points) {
+    a.curve.push_back({s, candidate_probability(s, a.bands, a.rows)});
+  }
+  const double pairs = 1e6 * (1e6 - 1) / 2;
+  const double key_collision = a.bands * std::ldexp(1.0, -32);
+  int i = 0;
+  for (double s : {0.0, 0.05, 0.1}) {
+    const double p = candidate_probability(s, a.bands, a.rows);
+    a.background.push_back({s, p});
+    a.candidates_per_million[i++] = pairs * std::min(1.0, p + key_collision);
+  }
+  return a;
+}
+
+std::string report(const MinHashOptions& options) {
+  const Advice a = advise(options);
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "MinHash, Jaccard threshold %.3g, signature of %d entries "
+                "(%d bytes per document)\n",
+                options.threshold, options.signature_length, a.signature_bytes);
+  out += line;
+  std::snprintf(
+      line, sizeof(line),
+      "LSH: %d bands x %d rows (%s); S-curve areas: false "
+      "positives %.4f, false negatives %.4f\n",
+      a.bands, a.rows,
+      options.bands > 0 ? "as given" : "chosen from the threshold and weights",
+      a.false_positive_area, a.false_negative_area);
+  out += line;
+  out += "\nJaccard s  P(candidate pair)\n";
+  for (const CurvePoint& p : a.curve) {
+    std::snprintf(
+        line, sizeof(line), "  %5.3f    %.4f%s\n", p.similarity, p.probability,
+        std::abs(p.similarity - options.threshold) < 1e-9 ? "   <- threshold"
+                                                          : "");
+    out += line;
+  }
+  out +=
+      "\nExpected candidate pairs per million documents if all pairs had "
+      "similarity s\n(near-duplicates add their own pairs on top):\n";
+  for (size_t i = 0; i < a.background.size(); ++i) {
+    std::snprintf(line, sizeof(line), "  s = %.2f: %.3g\n",
+                  a.background[i].similarity, a.candidates_per_million[i]);
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace neardup::tune
