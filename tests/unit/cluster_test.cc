@@ -60,7 +60,9 @@ TEST(ClusterTest, RepresentativeMembersArePairedWithTheirRepresentative) {
   for (DocId d = 0; d < 2000; ++d) {
     ASSERT_LE(first[d], d);
     EXPECT_EQ(first[first[d]], first[d]);  // representatives lead themselves
-    if (first[d] != d) EXPECT_TRUE(paired.count({first[d], d})) << d;
+    if (first[d] != d) {
+      EXPECT_TRUE(paired.count({first[d], d})) << d;
+    }
   }
   for (int trial = 0; trial < 3; ++trial) {
     std::shuffle(pairs.begin(), pairs.end(), rng);

@@ -34,8 +34,9 @@ TEST(LshTest, MinEqualEntriesIsTheExactBoundary) {
       const int m = min_equal_entries(t, length);
       ASSERT_LE(m, length);
       EXPECT_GE(bbit_jaccard(m, length), t) << length << " " << t;
-      if (m > 0)
+      if (m > 0) {
         EXPECT_LT(bbit_jaccard(m - 1, length), t) << length << " " << t;
+      }
     }
   }
 }
