@@ -46,7 +46,7 @@ void BM_BandCandidates(benchmark::State& state) {
   int band = 0;
   for (auto _ : state) {
     pairs.clear();
-    band_candidates(sigs, docs, band, 4, &pairs);
+    band_candidates(sigs, docs, band, 4, /*min_equal=*/0, &pairs);
     benchmark::DoNotOptimize(pairs.data());
     band = (band + 1) % (kLength / 4);
   }

@@ -12,7 +12,7 @@
 #include <neardup/neardup.h>
 
 int run_example(const std::string& dump, const std::string& clusters) {
-  neardup::DedupOptions options;  // SimHash, 3-word shingles, distance <= 5
+  neardup::DedupOptions options;  // MinHash, 3-word shingles, Jaccard >= 0.5
   options.threads = 2;
   neardup::DedupOutputs outputs;
   outputs.clusters_path = clusters;  // one JSON line per document

@@ -116,7 +116,7 @@ TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
   for (DocId d = 0; d < kDocs; d += 1 + rng() % 2) docs.push_back(d);
   for (int band = 0; band < kLength / kRows; ++band) {
     std::vector<uint64_t> pairs = {42};  // appended after existing content
-    band_candidates(table_of(sigs, kLength), docs, band, kRows, &pairs);
+    band_candidates(table_of(sigs, kLength), docs, band, kRows, 0, &pairs);
     ASSERT_EQ(pairs.front(), 42u);
     pairs.erase(pairs.begin());
     ASSERT_TRUE(std::is_sorted(pairs.begin(), pairs.end()));
@@ -135,11 +135,38 @@ TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
   }
   for (int band = 0; band < kLength / kRows; ++band) {
     std::vector<uint64_t> pairs;
-    band_candidates(table_of(distinct, kLength), docs, band, kRows, &pairs);
+    band_candidates(table_of(distinct, kLength), docs, band, kRows, 0, &pairs);
     const std::set<uint64_t> truth =
         brute_force(distinct, kLength, docs, band, kRows);
     EXPECT_EQ(std::set<uint64_t>(pairs.begin(), pairs.end()), truth);
   }
+}
+
+TEST(LshTest, BandsVerifyAndCountEachCandidateOnce) {
+  constexpr int kLength = 12, kRows = 3;
+  std::vector<uint8_t> sigs(3 * kLength);
+  for (int i = 0; i < 3 * kLength; ++i) sigs[i] = static_cast<uint8_t>(i);
+  // Doc 1 equals doc 0 everywhere; doc 2 equals doc 0 on band 2 only.
+  std::copy_n(sigs.begin(), kLength, sigs.begin() + kLength);
+  std::copy_n(sigs.begin() + 2 * kRows, kRows,
+              sigs.begin() + 2 * kLength + 2 * kRows);
+  const SignatureTable table = table_of(sigs, kLength);
+  const std::vector<DocId> docs = {0, 1, 2};
+  uint64_t seen = 0;
+  std::vector<uint64_t> all, verified;
+  for (int band = 0; band < kLength / kRows; ++band) {
+    band_candidates(table, docs, band, kRows, 0, &all, &seen);
+    band_candidates(table, docs, band, kRows, 4, &verified);
+  }
+  // (0, 1) in every band, (0, 2) and (1, 2) in band 2; counted once each.
+  const uint64_t p12 = (uint64_t{1} << 32) | 2;
+  EXPECT_EQ(all, (std::vector<uint64_t>{1, 1, 1, 2, p12, 1}));
+  EXPECT_EQ(seen, 3u);
+  // (0, 2) and (1, 2) have 3 equal entries: kept at min_equal 3, not at 4.
+  EXPECT_EQ(verified, (std::vector<uint64_t>{1, 1, 1, 1}));
+  std::vector<uint64_t> three;
+  band_candidates(table, docs, 2, kRows, 3, &three);
+  EXPECT_EQ(three, (std::vector<uint64_t>{1, 2, p12}));
 }
 
 TEST(LshTest, LargeBucketGivesStarAndChainPairs) {
@@ -149,7 +176,7 @@ TEST(LshTest, LargeBucketGivesStarAndChainPairs) {
   std::vector<DocId> docs(m);
   for (size_t i = 0; i < m; ++i) docs[i] = static_cast<DocId>(i);
   std::vector<uint64_t> pairs;
-  band_candidates(table_of(sigs, kLength), docs, 0, 4, &pairs);
+  band_candidates(table_of(sigs, kLength), docs, 0, 4, 0, &pairs);
   // (0, i) for every i, plus (i - 1, i) for i >= 2.
   EXPECT_EQ(pairs.size(), (m - 1) + (m - 2));
   for (DocId i = 1; i < m; ++i) {

@@ -22,7 +22,7 @@
 //   for (...) neardup::reduce_signature(minhash, sigs.append());
 //   std::vector<uint64_t> pairs;
 //   for (int band = 0; band < 16; ++band)
-//     neardup::band_candidates(sigs, docs, band, 8, &pairs);
+//     neardup::band_candidates(sigs, docs, band, 8, /*min_equal=*/64, &pairs);
 
 #ifndef NEARDUP_LSH_H_
 #define NEARDUP_LSH_H_
@@ -105,14 +105,19 @@ class SignatureTable {
 };
 
 // The candidate pairs of band `band` (0-based) of `rows` entries, among the
-// documents `docs` (ascending) of `signatures`. Appends each
-// pair as (a << 32 | b) with a < b, sorted and without repeats; pairs of
-// buckets over kMaxAllPairsBucket members as described there.
+// documents `docs` (ascending) of `signatures`, verified on the spot: appends
+// each pair with at least `min_equal` equal signature entries (all pairs if
+// min_equal <= 0) as (a << 32 | b) with a < b, sorted and without repeats.
+// Pairs of buckets over kMaxAllPairsBucket members as described there.
+// If `first_seen` is not null, adds the number of this band's pairs whose
+// signatures agree on no earlier band: summed over the bands, the number of
+// distinct candidate pairs (up to 32-bit key collisions).
 // REQUIRES: (band + 1) * rows <= signatures.length(). O(|docs|) time plus
-// the pairs. Thread-safe for distinct `pairs` vectors.
+// O(band * rows) per pair. Thread-safe for distinct `pairs`, `first_seen`.
 void band_candidates(const SignatureTable& signatures,
                      std::span<const DocId> docs, int band, int rows,
-                     std::vector<uint64_t>* pairs);
+                     int min_equal, std::vector<uint64_t>* pairs,
+                     uint64_t* first_seen = nullptr);
 
 }  // namespace neardup
 

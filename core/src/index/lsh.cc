@@ -95,7 +95,8 @@ std::span<uint8_t> SignatureTable::append() {
 
 void band_candidates(const SignatureTable& signatures,
                      std::span<const DocId> docs, int band, int rows,
-                     std::vector<uint64_t>* pairs) {
+                     int min_equal, std::vector<uint64_t>* pairs,
+                     uint64_t* first_seen) {
   std::vector<uint64_t> keyed;
   keyed.resize(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -107,6 +108,26 @@ void band_candidates(const SignatureTable& signatures,
   internal::sort_by_high_word_stable(&keyed, &scratch);
   std::vector<uint64_t>().swap(scratch);
 
+  const int length = signatures.length();
+  uint64_t seen = 0;
+  // Verified in the band, so that only pairs that can pass are kept: most
+  // candidates of a large dump are partly similar documents that fail.
+  auto consider = [&](DocId a, DocId b) {
+    const std::span<const uint8_t> sa = signatures[a], sb = signatures[b];
+    if (first_seen != nullptr) {
+      bool earlier = false;
+      for (int e = 0; e < band && !earlier; ++e) {
+        const size_t at = static_cast<size_t>(e) * rows;
+        earlier = std::equal(sa.begin() + at, sa.begin() + at + rows,
+                             sb.begin() + at);
+      }
+      seen += !earlier;
+    }
+    if (min_equal <= 0 ||
+        (min_equal <= length && equal_entries(sa, sb) >= min_equal)) {
+      pairs->push_back(pack(a, b));
+    }
+  };
   const size_t first_pair = pairs->size();
   size_t start = 0;
   while (start < keyed.size()) {
@@ -116,18 +137,17 @@ void band_candidates(const SignatureTable& signatures,
     auto doc = [&](size_t i) { return static_cast<DocId>(keyed[i]); };
     if (end - start <= kMaxAllPairsBucket) {
       for (size_t i = start; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j) {
-          pairs->push_back(pack(doc(i), doc(j)));
-        }
+        for (size_t j = i + 1; j < end; ++j) consider(doc(i), doc(j));
       }
     } else {
       for (size_t i = start + 1; i < end; ++i) {
-        pairs->push_back(pack(doc(start), doc(i)));
-        if (i > start + 1) pairs->push_back(pack(doc(i - 1), doc(i)));
+        consider(doc(start), doc(i));
+        if (i > start + 1) consider(doc(i - 1), doc(i));
       }
     }
     start = end;
   }
+  if (first_seen != nullptr) *first_seen += seen;
   std::vector<uint64_t> added(pairs->begin() + first_pair, pairs->end());
   uint64_t largest = 0;
   for (uint64_t p : added) largest = std::max(largest, p);

@@ -343,11 +343,22 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
   for (DocId doc = 0; doc < corpus.size(); ++doc) {
     if (!corpus.empty[doc]) docs.push_back(doc);
   }
+  // The bands keep the pairs whose estimate reaches the threshold, or with
+  // --exact, those that could plausibly reach it: candidates more than 4
+  // standard deviations below it (chance ~3e-5) are not read again.
+  const double threshold = options.minhash.threshold;
+  const double sd = std::sqrt(threshold * (1 - threshold) / length);
+  const int need = min_equal_entries(threshold, length);
+  const int keep =
+      options.minhash.exact_verification
+          ? min_equal_entries(std::max(threshold - 4 * sd, 1e-9), length)
+          : need;
   std::vector<std::vector<uint64_t>> band_pairs(stats->bands);
+  std::vector<uint64_t> band_seen(stats->bands, 0);
   arena.execute([&] {
     tbb::parallel_for(0, stats->bands, [&](int band) {
-      band_candidates(corpus.signatures, docs, band, stats->rows,
-                      &band_pairs[band]);
+      band_candidates(corpus.signatures, docs, band, stats->rows, keep,
+                      &band_pairs[band], &band_seen[band]);
     });
   });
   std::vector<DocId>().swap(docs);
@@ -365,25 +376,15 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
       [&] { tbb::parallel_sort(candidates.begin(), candidates.end()); });
   candidates.erase(std::unique(candidates.begin(), candidates.end()),
                    candidates.end());
-  stats->candidate_pairs = candidates.size();
+  for (uint64_t n : band_seen) stats->candidate_pairs += n;
 
-  // The signature estimate of every candidate, kept as its mismatch count.
   std::vector<uint16_t> equal(candidates.size());
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, candidates.size(), 4096),
-                      [&](const tbb::blocked_range<size_t>& range) {
-                        for (size_t i = range.begin(); i < range.end(); ++i) {
-                          const DocId a =
-                              static_cast<DocId>(candidates[i] >> 32);
-                          const DocId b = static_cast<DocId>(candidates[i]);
-                          equal[i] = static_cast<uint16_t>(equal_entries(
-                              corpus.signature(a), corpus.signature(b)));
-                        }
-                      });
-  });
-  const double threshold = options.minhash.threshold;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    equal[i] = static_cast<uint16_t>(
+        equal_entries(corpus.signature(static_cast<DocId>(candidates[i] >> 32)),
+                      corpus.signature(static_cast<DocId>(candidates[i]))));
+  }
   if (!options.minhash.exact_verification) {
-    const int need = min_equal_entries(threshold, length);
     for (size_t i = 0; i < candidates.size(); ++i) {
       if (equal[i] < need) continue;
       pairs->push_back({static_cast<DocId>(candidates[i] >> 32),
@@ -391,19 +392,6 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                         static_cast<uint32_t>(length - equal[i])});
     }
   } else {
-    // Candidates whose estimate is more than 4 standard deviations below
-    // the threshold cannot plausibly reach it (chance ~3e-5), so only the
-    // others are read again and decided exactly.
-    const double sd = std::sqrt(threshold * (1 - threshold) / length);
-    const int plausible = min_equal_entries(std::max(threshold - 4 * sd, 1e-9),
-                                            length);
-    size_t kept = 0;
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      if (equal[i] < plausible) continue;
-      candidates[kept] = candidates[i];
-      equal[kept++] = equal[i];
-    }
-    candidates.resize(kept);
     std::vector<uint32_t> common, all;
     NEARDUP_RETURN_IF_ERROR(exact_jaccard(arena, options, inputs, corpus,
                                           stats->threads, candidates, &common,
