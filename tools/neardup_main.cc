@@ -463,6 +463,29 @@ int main(int argc, char** argv) {
                    "(boilerplate); 0 keeps all")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
+  const std::map<std::string, neardup::Mode> modes{
+      {"copies", neardup::Mode::kCopies}, {"story", neardup::Mode::kStory}};
+  dedup
+      ->add_option("--mode", options.mode,
+                   "copies: the same text with other boilerplate, edits, "
+                   "reordering or truncation; story: rewrites of the same "
+                   "story by different sites (salient TF-IDF terms)")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->default_str("copies");
+  dedup->add_option("--idf", options.idf_model_path,
+                    "story: document frequencies from this model (neardup "
+                    "idf build) instead of a first pass over the inputs");
+  dedup
+      ->add_option("--story-similarity", options.story.min_similarity,
+                   "story: smallest mean cosine similarity between the "
+                   "documents of two clusters that average linkage merges")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  dedup
+      ->add_option("--story-terms", options.story.terms_per_doc,
+                   "story: salient terms kept per document")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   const std::map<std::string, neardup::Algorithm> algorithms{
       {"minhash", neardup::Algorithm::kMinHash},
       {"simhash", neardup::Algorithm::kSimHash}};
@@ -555,6 +578,33 @@ int main(int argc, char** argv) {
       "kind) and against exact all-pairs Jaccard (LSH recall, precision)");
   add_eval_options(eval, &eval_args);
 
+  neardup::DedupOptions idf_options;
+  std::vector<std::string> idf_inputs;
+  std::string idf_output;
+  CLI::App* idf = app.add_subcommand(
+      "idf", "Document-frequency models for dedup --mode story");
+  idf->require_subcommand(1);
+  CLI::App* idf_build = idf->add_subcommand(
+      "build",
+      "Count the document frequencies of the terms of JSONL dumps and save "
+      "them as a model for dedup --mode story --idf");
+  idf_build
+      ->add_option(
+          "INPUT", idf_inputs,
+          "JSONL inputs: .jsonl, .jsonl.gz, .jsonl.zst, or - for stdin")
+      ->required();
+  idf_build->add_option("--output,-o", idf_output, "Model file to write")
+      ->required();
+  idf_build
+      ->add_option("--text-field", idf_options.text_field,
+                   "JSON pointer to the text field")
+      ->capture_default_str();
+  idf_build
+      ->add_option("--threads", idf_options.threads,
+                   "Worker threads (0 = all cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+
   neardup::MinHashOptions tune_options;
   CLI::App* tune = app.add_subcommand(
       "tune",
@@ -592,6 +642,17 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (eval->parsed()) return run_eval(eval_args);
+  if (idf_build->parsed()) {
+    idf_options.mode = neardup::Mode::kStory;
+    const neardup::Status s =
+        neardup::build_idf_model(idf_options, idf_inputs, idf_output);
+    if (!s.ok()) {
+      std::cerr << "neardup: " << s.message() << "\n";
+      return s.code() == neardup::StatusCode::kInvalidArgument ? kExitUsage
+                                                               : kExitRuntime;
+    }
+    return 0;
+  }
   if (tune->parsed()) {
     neardup::DedupOptions check;
     check.minhash = tune_options;

@@ -41,11 +41,28 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
   EXPECT_NE(r.out.find("dedup"), std::string::npos) << r.out;
   CliRun d = run_cli("dedup --help");
   EXPECT_EQ(d.exit_code, 0);
-  for (const char* option :
-       {"--clusters", "--output", "--rejects", "--stats", "--threads",
-        "--quiet", "--text-field", "--id-field", "--max-distance",
-        "--shingle-words", "--algo", "--threshold", "--signature-length",
-        "--bands", "--rows", "--exact", "--clustering", "INPUT"}) {
+  for (const char* option : {"--clusters",
+                             "--output",
+                             "--rejects",
+                             "--stats",
+                             "--threads",
+                             "--quiet",
+                             "--text-field",
+                             "--id-field",
+                             "--max-distance",
+                             "--shingle-words",
+                             "--algo",
+                             "--threshold",
+                             "--signature-length",
+                             "--bands",
+                             "--rows",
+                             "--exact",
+                             "--clustering",
+                             "--mode",
+                             "--idf",
+                             "--story-similarity",
+                             "--story-terms",
+                             "INPUT"}) {
     EXPECT_NE(d.out.find(option), std::string::npos) << option << "\n" << d.out;
   }
   EXPECT_NE(r.out.find("eval"), std::string::npos) << r.out;
@@ -101,6 +118,31 @@ TEST(CliTest, TuneShowsTheBandsTheSCurveAndTheCandidates) {
   ASSERT_EQ(fixed.exit_code, 0);
   EXPECT_NE(fixed.out.find("16 bands x 8 rows (as given)"), std::string::npos)
       << fixed.out;
+}
+
+TEST(CliTest, StoryModeReadsStdinAndBuildsModels) {
+  testing::TempDir dir;
+  const std::string seeds = testing::bundled("seeds/seeds.jsonl");
+  // Two passes over stdin (document frequencies, then fingerprints).
+  CliRun r = run_cli("dedup -q --mode story - --clusters " +
+                     dir.file("c.jsonl") + " < " + seeds);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(testing::read_lines(dir.file("c.jsonl")).size(), 4u);
+  CliRun help = run_cli("idf build --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--output"), std::string::npos) << help.out;
+  CliRun build = run_cli("idf build " + kReuters + " " + seeds + " -o " +
+                         dir.file("m.idf"));
+  ASSERT_EQ(build.exit_code, 0) << build.out;
+  CliRun with_model =
+      run_cli("dedup -q --mode story --idf " + dir.file("m.idf") + " " + seeds +
+              " --clusters " + dir.file("c2.jsonl"));
+  ASSERT_EQ(with_model.exit_code, 0) << with_model.out;
+  CliRun missing = run_cli("dedup -q --mode story --idf " +
+                           dir.file("absent.idf") + " " + seeds);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("absent.idf"), std::string::npos) << missing.out;
+  EXPECT_EQ(run_cli("idf build " + seeds).exit_code, 2);  // no --output
 }
 
 TEST(CliTest, AlgorithmsAndClusteringsRunFromTheCommandLine) {

@@ -368,6 +368,54 @@ TEST_F(PipelineTest, StatsNameTheAlgorithmAndItsParameters) {
   EXPECT_EQ(c[0].distance, 0);
 }
 
+TEST_F(PipelineTest, StoryModeClustersTheFourSeedsAndNothingElse) {
+  // The four renditions of one story among all of Reuters-21578, which they
+  // share no story with.
+  const std::vector<std::string> inputs = {
+      testing::bundled("seeds/seeds.jsonl"),
+      testing::bundled("reuters21578/reuters21578.jsonl.zst")};
+  DedupOptions options;
+  options.mode = Mode::kStory;
+  Result<DedupStats> stats = run(inputs, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  expect_accounting(*stats);
+  EXPECT_EQ(stats->mode, Mode::kStory);
+  const auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 4u + 21578u);
+  std::map<std::string, int> members;
+  for (const testing::ClusterLine& line : c) ++members[line.cluster];
+  const std::string seed_cluster = c[0].cluster;
+  EXPECT_EQ(seed_cluster.rfind("seed-", 0), 0u) << seed_cluster;
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(c[i].cluster, seed_cluster) << i;
+  EXPECT_EQ(members[seed_cluster], 4);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_GT(c[i].similarity, 0.3) << i;
+    EXPECT_LE(c[i].similarity, 1.0) << i;
+  }
+  EXPECT_NE(testing::read_file(outputs_.stats_path).find("\"mode\": \"story\""),
+            std::string::npos);
+
+  // One pass with a saved model gives the same clusters.
+  const std::string first = testing::read_file(outputs_.clusters_path);
+  options.idf_model_path = dir_.file("mix.idf");
+  ASSERT_TRUE(build_idf_model(options, inputs, options.idf_model_path).ok());
+  options.threads = 1;
+  stats = run(inputs, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(testing::read_file(outputs_.clusters_path), first);
+}
+
+TEST_F(PipelineTest, StoryModeNamesAMissingModel) {
+  testing::write_file(dir_.file("in.jsonl"), record("a", kArticle) + "\n");
+  DedupOptions options;
+  options.mode = Mode::kStory;
+  options.idf_model_path = dir_.file("absent.idf");
+  Result<DedupStats> stats = run({dir_.file("in.jsonl")}, options);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_NE(stats.status().message().find("absent.idf"), std::string::npos)
+      << stats.status().message();
+}
+
 TEST_F(PipelineTest, SeedRenditionsAreNotCopiesButBoilerplateCopiesAre) {
   // The four seeds are rewrites of one story, not near-duplicates of each
   // other; a copy of seed-003 inside another site's header and footer is.

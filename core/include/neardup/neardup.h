@@ -13,6 +13,7 @@
 #include "neardup/options.h"
 #include "neardup/pipeline.h"
 #include "neardup/status.h"
+#include "neardup/story.h"
 #include "neardup/text.h"
 #include "neardup/types.h"
 

@@ -12,6 +12,7 @@
 #define NEARDUP_OPTIONS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "neardup/status.h"
@@ -79,6 +80,69 @@ struct MinHashOptions {
   bool exact_verification = false;
 };
 
+// The defaults were chosen on the labelled news of ../shared/datasets
+// (ECB+ and NewsWCL50 mixed into 32.5k documents; tools/story_study.cc).
+struct StoryOptions {
+  // ---- Parameters that affect results (changing them changes output) ----
+
+  // Salient terms kept per document (k). REQUIRES: 1 <= terms_per_doc <= 256.
+  int terms_per_doc = 24;
+  // Stop words: terms in more than max(max_df_fraction * num_docs,
+  // min_stop_df) documents get weight 0. This replaces a language's stop
+  // list (it works for any language that is a large share of the corpus).
+  // The floor keeps a small corpus from losing a story's own terms (in 1,000
+  // documents, 2% is 20). REQUIRES: max_df_fraction in (0, 1].
+  double max_df_fraction = 0.02;
+  uint32_t min_stop_df = 100;
+  // Terms in fewer than `min_df` documents get weight 0: with document
+  // frequencies from the corpus being clustered, a term of one document
+  // cannot link it to another and would only dilute its fingerprint. Use 0
+  // with a model built from other text, where a new term has df 0.
+  // REQUIRES: min_df <= 2^31.
+  uint32_t min_df = 2;
+  // Average linkage merges two clusters while the mean cosine over all
+  // pairs of their members (pairs below edge_similarity count as 0) is >=
+  // this. Lower merges more: at 0.15, ECB+ recall rises from 0.73 to 0.85
+  // but two related NewsWCL50 stories merge (tools/story_study.cc --sweep).
+  // REQUIRES: in (0, 1].
+  double min_similarity = 0.25;
+  // Pairs of documents with cosine >= this are the edges of the similarity
+  // graph; lower finds more of the pairs that average linkage would count,
+  // at the cost of memory and linkage time. REQUIRES: 0 < edge_similarity
+  // <= min_similarity.
+  double edge_similarity = 0.1;
+  // A term in more than this many fingerprints is a stop word of the run
+  // (left out of candidate generation and of the similarities): scoring its
+  // posting list would cost O(length^2), and a term that salient in that
+  // many documents names a topic or a template (Reuters' dividend notices)
+  // more often than one story. A story told by more documents than this
+  // keeps its other terms only. REQUIRES: >= 2.
+  uint32_t max_posting = 200;
+  // Each document keeps at most this many edges to earlier documents (its
+  // most similar ones; ties: the earlier document). Bounds the graph, so
+  // the linkage, at this many edges per document on dense corpora; a story
+  // of more documents than this links through fewer of its pairs, so its
+  // mean similarity is underestimated. REQUIRES: >= 1.
+  uint32_t max_edges_per_doc = 16;
+
+  // ---- Parameters that affect performance only ----
+
+  // Documents per task of the clustering's parallel loop. REQUIRES: >= 1.
+  uint32_t block_docs = 2048;
+};
+
+// Returns InvalidArgument naming the first option out of range.
+[[nodiscard]] Status validate(const StoryOptions& options);
+
+// What "the same document" means.
+enum class Mode {
+  // Copies: the same text with other boilerplate, small edits, reordering
+  // or truncation, by shingle sets (Algorithm).
+  kCopies = 0,
+  // Stories: rewrites of the same story, by salient terms (see story.h).
+  kStory,
+};
+
 struct DedupOptions {
   // ---- Parameters that affect results (changing them changes output) ----
 
@@ -91,6 +155,14 @@ struct DedupOptions {
 
   TextOptions text;
 
+  Mode mode = Mode::kCopies;
+  // Mode::kStory: the clustering options, and an IDF model file (from
+  // build_idf_model(), `neardup idf build`) to use instead of a first pass
+  // over the inputs that counts document frequencies.
+  StoryOptions story;
+  std::string idf_model_path;
+
+  // Mode::kCopies:
   Algorithm algorithm = Algorithm::kMinHash;
   Clustering clustering = Clustering::kConnectedComponents;
   MinHashOptions minhash;

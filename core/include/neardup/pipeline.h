@@ -106,6 +106,7 @@ struct DedupStats {
   uint64_t duplicates = 0;       // documents that are not representatives
   uint64_t largest_cluster = 0;
   int threads = 0;
+  Mode mode = Mode::kCopies;
   Algorithm algorithm = Algorithm::kMinHash;
   Clustering clustering = Clustering::kConnectedComponents;
   int shingle_words = 0;
@@ -134,6 +135,7 @@ struct DedupStats {
 // "minhash", "simhash"; "components", "representative": the names used by
 // the stats file and the command line.
 std::string_view algorithm_name(Algorithm algorithm);
+std::string_view mode_name(Mode mode);  // "copies", "story"
 std::string_view clustering_name(Clustering clustering);
 
 // Serializes `stats` as a pretty-printed JSON object, with docs_per_second and
@@ -153,6 +155,16 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
                              const DedupOutputs& outputs,
                              Reporter* reporter = nullptr,
                              const ProgressCallback& progress = {});
+
+// Counts the document frequencies of the terms of every record of `inputs`
+// (as run_dedup() with Mode::kStory does in its first pass) and saves them as
+// an IDF model at `model_path` (IdfModel::save, story.h), for
+// DedupOptions::idf_model_path: a later run, or a stream, then needs one pass.
+// Returns InvalidArgument for bad options, NotFound or IOError naming an
+// input or the model path. Thread-safe.
+Status build_idf_model(const DedupOptions& options,
+                       const std::vector<std::string>& inputs,
+                       const std::string& model_path);
 
 // The library version, "MAJOR.MINOR.PATCH".
 std::string_view version();

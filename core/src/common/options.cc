@@ -33,6 +33,9 @@ Status validate(const DedupOptions& options) {
         "max_hamming_distance must be in [0, 8], got " +
         std::to_string(options.max_hamming_distance));
   }
+  if (options.mode == Mode::kStory) {
+    NEARDUP_RETURN_IF_ERROR(validate(options.story));
+  }
   const MinHashOptions& m = options.minhash;
   if (!(m.threshold > 0 && m.threshold < 1)) {
     return Status::InvalidArgument("minhash threshold must be in (0, 1), got " +

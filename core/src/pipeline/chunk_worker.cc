@@ -19,11 +19,17 @@ bool is_blank(std::string_view line) {
 
 }  // namespace
 
-ChunkWorker::ChunkWorker(const DedupOptions& options)
+ChunkWorker::ChunkWorker(const DedupOptions& options, const IdfModel* model)
     : parser_(options.text_field, options.id_field),
       shingler_(options.text),
+      mode_(options.mode),
       algorithm_(options.algorithm) {
-  if (algorithm_ == Algorithm::kMinHash) {
+  if (mode_ == Mode::kStory) {
+    if (model != nullptr) {
+      fingerprinter_ =
+          std::make_unique<StoryFingerprinter>(model, options.story);
+    }
+  } else if (algorithm_ == Algorithm::kMinHash) {
     signature_.resize(options.minhash.signature_length);
   }
 }
@@ -57,14 +63,31 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
       reject(record_.reason, record_.detail);
       continue;
     }
+    DocRecord doc;
+    doc.line = chunk.first_line + i;
+    if (mode_ == Mode::kStory) {
+      story_fingerprint_.clear();
+      if (Status s =
+              fingerprinter_->fingerprint(record_.text, &story_fingerprint_);
+          !s.ok()) {
+        reject(RejectReason::kInvalidUtf8, s.message());
+        continue;
+      }
+      doc.empty = story_fingerprint_.empty();
+      out->story_terms.insert(out->story_terms.end(),
+                              story_fingerprint_.begin(),
+                              story_fingerprint_.end());
+      out->story_sizes.push_back(
+          static_cast<uint32_t>(story_fingerprint_.size()));
+      append_id(doc, out);
+      continue;
+    }
     shingles_.clear();
     // simdjson validated the line's UTF-8, and unescaping yields valid UTF-8.
     if (Status s = shingler_.shingle(record_.text, &shingles_); !s.ok()) {
       reject(RejectReason::kInvalidUtf8, s.message());
       continue;
     }
-    DocRecord doc;
-    doc.line = chunk.first_line + i;
     doc.empty = shingles_.empty();
     if (algorithm_ == Algorithm::kSimHash) {
       doc.fingerprint = simhash64(shingles_);
@@ -76,13 +99,34 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
           signature_,
           std::span(out->signatures).subspan(at, signature_.size()));
     }
-    if (record_.has_id) {
-      out->ids += record_.id;
-    } else {
-      out->ids += std::to_string(doc.line);
+    append_id(doc, out);
+  }
+}
+
+void ChunkWorker::append_id(DocRecord doc, ChunkResult* out) const {
+  if (record_.has_id) {
+    out->ids += record_.id;
+  } else {
+    out->ids += std::to_string(doc.line);
+  }
+  doc.id_end = static_cast<uint32_t>(out->ids.size());
+  out->docs.push_back(doc);
+}
+
+void ChunkWorker::count_terms(const Chunk& chunk,
+                              DocFrequencyCounter* counter) {
+  for (const LineSpan& span : chunk.lines) {
+    if (span.kind == LineKind::kTooLong || span.kind == LineKind::kTruncated) {
+      continue;
     }
-    doc.id_end = static_cast<uint32_t>(out->ids.size());
-    out->docs.push_back(doc);
+    std::string_view line(chunk.data() + span.offset, span.length);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (is_blank(line)) continue;
+    parser_.parse(line, &record_);
+    if (!record_.ok) continue;
+    terms_.clear();
+    if (!term_hasher_.hash_terms(record_.text, &terms_).ok()) continue;
+    counter->add_document(terms_);
   }
 }
 

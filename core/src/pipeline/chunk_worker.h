@@ -4,11 +4,13 @@
 #define NEARDUP_SRC_PIPELINE_CHUNK_WORKER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "neardup/options.h"
 #include "neardup/pipeline.h"
+#include "neardup/story.h"
 #include "neardup/text.h"
 #include "neardup/types.h"
 #include "parse/record_parser.h"
@@ -37,10 +39,16 @@ struct ChunkResult {
   std::vector<Rejection> rejects;
   // Algorithm::kMinHash: the 8-bit signatures of `docs`, one after another.
   std::vector<uint8_t> signatures;
+  // Mode::kStory: the story fingerprints of `docs`, one after another, and
+  // the number of terms of each.
+  std::vector<StoryTerm> story_terms;
+  std::vector<uint32_t> story_sizes;
 
   void clear() {
     docs.clear();
     signatures.clear();
+    story_terms.clear();
+    story_sizes.clear();
     ids.clear();
     rejects.clear();
   }
@@ -49,7 +57,9 @@ struct ChunkResult {
 // Reusable per-thread state. Not thread-safe: one per worker.
 class ChunkWorker {
  public:
-  explicit ChunkWorker(const DedupOptions& options);
+  // `model` (Mode::kStory only) must outlive the worker.
+  explicit ChunkWorker(const DedupOptions& options,
+                       const IdfModel* model = nullptr);
 
   // Replaces `out` with the documents and rejected lines of `chunk`.
   void process(const Chunk& chunk, ChunkResult* out);
@@ -59,12 +69,25 @@ class ChunkWorker {
   // is no longer a valid record (the input changed since).
   bool shingle_set(std::string_view line, std::vector<uint64_t>* out);
 
+  // Mode::kStory's first pass: adds the terms of every record of `chunk`
+  // that process() would accept to `counter`. Rejected lines are skipped
+  // (process() reports them in the next pass).
+  void count_terms(const Chunk& chunk, DocFrequencyCounter* counter);
+
  private:
+  // Appends `doc` with the current record's id (or its line number).
+  void append_id(DocRecord doc, ChunkResult* out) const;
+
   RecordParser parser_;
   Shingler shingler_;
   ParsedRecord record_;
   std::vector<uint64_t> shingles_;
+  Mode mode_;
   Algorithm algorithm_;
+  std::unique_ptr<StoryFingerprinter> fingerprinter_;
+  std::vector<StoryTerm> story_fingerprint_;
+  TermHasher term_hasher_;
+  std::vector<uint64_t> terms_;
   std::vector<uint64_t> signature_;  // full 64-bit MinHash entries
 };
 

@@ -15,11 +15,17 @@ void Corpus::append(const ChunkResult& result) {
       line_jumps.emplace_back(static_cast<DocId>(id_ends.size()), doc.line);
     }
     next_line = doc.line + 1;
-    if (signature_length == 0) fingerprints.push_back(doc.fingerprint);
+    if (signature_length == 0 && !story)
+      fingerprints.push_back(doc.fingerprint);
     id_ends.push_back(base + doc.id_end);
     empty.push_back(doc.empty);
   }
   ids += result.ids;
+  size_t term = 0;
+  for (uint32_t n : result.story_sizes) {
+    story_fingerprints.append(std::span(result.story_terms).subspan(term, n));
+    term += n;
+  }
   for (size_t at = 0; at < result.signatures.size(); at += signature_length) {
     std::span<uint8_t> sig = signatures.append();
     std::copy_n(result.signatures.begin() + at, signature_length, sig.begin());
@@ -71,7 +77,13 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
     append_json_string(corpus.id(r), &batch);
     batch +=
         r == doc ? ", \"representative\": true" : ", \"representative\": false";
-    if (corpus.signature_length == 0) {
+    if (corpus.story) {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.4f",
+                    r == doc ? 1.0 : corpus.story_similarity[doc]);
+      batch += ", \"similarity\": ";
+      batch += buf;
+    } else if (corpus.signature_length == 0) {
       batch += ", \"distance\": ";
       batch += std::to_string(
           hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));

@@ -13,6 +13,7 @@
 
 #include "neardup/lsh.h"
 #include "neardup/pipeline.h"
+#include "neardup/story.h"
 #include "neardup/types.h"
 #include "pipeline/chunk_worker.h"
 #include "write/byte_sink.h"
@@ -28,6 +29,10 @@ struct Corpus {
   std::vector<Fingerprint> fingerprints;  // Algorithm::kSimHash
   SignatureTable signatures{1};           // Algorithm::kMinHash (length > 1)
   int signature_length = 0;
+  bool story = false;  // Mode::kStory
+  StoryFingerprints story_fingerprints;
+  // Mode::kStory, after clustering: similarity to the representative.
+  std::vector<float> story_similarity;
   std::vector<uint64_t> id_ends;  // doc i's id is ids[id_ends[i-1], id_ends[i])
   std::vector<bool> empty;        // no tokens
   std::string ids;

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,7 @@
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
 #include "neardup/lsh.h"
+#include "neardup/story.h"
 #include "pipeline/chunk_worker.h"
 #include "pipeline/corpus.h"
 #include "reader/byte_source.h"
@@ -407,6 +409,83 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
   stats->verified_pairs = pairs->size();
   return Status::OK();
 }
+
+// Mode::kStory's first pass: the document frequencies of the terms of every
+// record, counted per thread and merged (the sum does not depend on the
+// order).
+Status count_document_frequencies(tbb::task_arena& arena,
+                                  const DedupOptions& options,
+                                  const std::vector<std::string>& inputs,
+                                  const internal::SourceOpener& opener,
+                                  int threads, IdfModel* model) {
+  JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes,
+                     opener);
+  WorkPool pool;
+  struct Local {
+    std::unique_ptr<ChunkWorker> worker;
+    DocFrequencyCounter counter;
+  };
+  tbb::enumerable_thread_specific<Local> locals;
+  Status failure;
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<size_t>(threads * kTokensPerThread),
+        tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& fc) -> Work* {
+                                        Work* work = pool.get();
+                                        Result<bool> more =
+                                            reader.next(&work->chunk);
+                                        if (!more.ok() || !*more) {
+                                          if (!more.ok())
+                                            failure = more.status();
+                                          pool.put(work);
+                                          fc.stop();
+                                          return nullptr;
+                                        }
+                                        return work;
+                                      }) &
+            tbb::make_filter<Work*, void>(
+                tbb::filter_mode::parallel, [&](Work* work) {
+                  Local& local = locals.local();
+                  if (!local.worker) {
+                    local.worker = std::make_unique<ChunkWorker>(options);
+                  }
+                  local.worker->count_terms(work->chunk, &local.counter);
+                  pool.put(work);
+                }));
+  });
+  NEARDUP_RETURN_IF_ERROR(failure);
+  DocFrequencyCounter total;
+  for (Local& local : locals) total.merge(local.counter);
+  *model = total.finish();
+  return Status::OK();
+}
+
+// Mode::kStory's clustering: average linkage over the salient-term
+// fingerprints, its parallel part run as one task per block of documents.
+Status cluster_story_fingerprints(tbb::task_arena& arena,
+                                  const DedupOptions& options, Corpus* corpus,
+                                  DedupStats* stats, std::vector<DocId>* rep) {
+  StoryClusterStats story_stats;
+  const StoryParallelFor parallel_for =
+      [&arena](size_t n, const std::function<void(size_t)>& body) {
+        arena.execute([&] {
+          tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i); });
+        });
+      };
+  Result<std::vector<StoryAssignment>> assigned = cluster_stories(
+      corpus->story_fingerprints, options.story, parallel_for, &story_stats);
+  if (!assigned.ok()) return assigned.status();
+  rep->resize(corpus->size());
+  corpus->story_similarity.resize(corpus->size());
+  for (DocId doc = 0; doc < corpus->size(); ++doc) {
+    (*rep)[doc] = (*assigned)[doc].representative;
+    corpus->story_similarity[doc] = (*assigned)[doc].similarity;
+  }
+  stats->candidate_pairs = story_stats.candidate_pairs;
+  stats->verified_pairs = story_stats.similar_pairs;
+  return Status::OK();
+}
 }  // namespace
 
 Result<DedupStats> run_dedup(const DedupOptions& options,
@@ -426,6 +505,7 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   stats.inputs = inputs.size();
   stats.threads =
       options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  stats.mode = options.mode;
   stats.algorithm = options.algorithm;
   stats.clustering = options.clustering;
   stats.shingle_words = options.text.shingle_words;
@@ -447,9 +527,12 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   std::optional<Spool> spool;
   std::vector<std::string> second_pass_inputs = inputs;
   internal::SourceOpener opener;
-  const bool second_pass =
-      sinks.output || (options.algorithm == Algorithm::kMinHash &&
-                       options.minhash.exact_verification);
+  const bool count_df =
+      options.mode == Mode::kStory && options.idf_model_path.empty();
+  const bool second_pass = sinks.output || count_df ||
+                           (options.mode == Mode::kCopies &&
+                            options.algorithm == Algorithm::kMinHash &&
+                            options.minhash.exact_verification);
   if (second_pass && std::count(inputs.begin(), inputs.end(), "-") > 0) {
     spool.emplace();
     NEARDUP_RETURN_IF_ERROR(spool->create());
@@ -466,8 +549,26 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   }
 
   tbb::task_arena arena(stats.threads);
+
+  // Story mode: document frequencies from a model file or a first pass.
+  IdfModel model;
+  std::vector<std::string> fingerprint_inputs = inputs;
+  if (options.mode == Mode::kStory) {
+    if (count_df) {
+      NEARDUP_RETURN_IF_ERROR(count_document_frequencies(
+          arena, options, inputs, opener, stats.threads, &model));
+      fingerprint_inputs = second_pass_inputs;
+      opener = {};
+    } else {
+      Result<IdfModel> loaded = IdfModel::load(options.idf_model_path);
+      if (!loaded.ok()) return loaded.status();
+      model = std::move(loaded).value();
+    }
+  }
   Corpus corpus;
-  if (options.algorithm == Algorithm::kMinHash) {
+  corpus.story = options.mode == Mode::kStory;
+  if (options.mode == Mode::kCopies &&
+      options.algorithm == Algorithm::kMinHash) {
     corpus.signature_length = options.minhash.signature_length;
     corpus.signatures = SignatureTable(corpus.signature_length);
   }
@@ -476,8 +577,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
 
   // ---- Pass 1: read, parse, shingle, fingerprint. ----
   {
-    JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes,
-                       opener);
+    JsonlReader reader(fingerprint_inputs, options.chunk_bytes,
+                       options.max_line_bytes, opener);
     WorkPool pool;
     tbb::enumerable_thread_specific<std::unique_ptr<ChunkWorker>> workers;
     Clock::time_point last_progress = start;
@@ -503,7 +604,7 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
                   [&](Work* work) {
                     std::unique_ptr<ChunkWorker>& worker = workers.local();
                     if (!worker)
-                      worker = std::make_unique<ChunkWorker>(options);
+                      worker = std::make_unique<ChunkWorker>(options, &model);
                     worker->process(work->chunk, &work->result);
                     return work;
                   }) &
@@ -563,7 +664,11 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     stats.empty_documents += corpus.empty[doc];
   }
   std::vector<DocPair> pairs;
-  if (options.algorithm == Algorithm::kSimHash) {
+  std::vector<DocId> rep;
+  if (options.mode == Mode::kStory) {
+    NEARDUP_RETURN_IF_ERROR(
+        cluster_story_fingerprints(arena, options, &corpus, &stats, &rep));
+  } else if (options.algorithm == Algorithm::kSimHash) {
     NEARDUP_RETURN_IF_ERROR(
         find_simhash_pairs(arena, options, corpus, &stats, &pairs));
   } else {
@@ -574,10 +679,11 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
 
   // ---- Clusters. ----
   const Clock::time_point cluster_start = Clock::now();
-  const std::vector<DocId> rep =
-      options.clustering == Clustering::kRepresentative
-          ? representative_clusters(corpus.size(), pairs)
-          : cluster_representatives(corpus.size(), pairs);
+  if (options.mode == Mode::kCopies) {
+    rep = options.clustering == Clustering::kRepresentative
+              ? representative_clusters(corpus.size(), pairs)
+              : cluster_representatives(corpus.size(), pairs);
+  }
   std::vector<DocPair>().swap(pairs);
   {
     std::vector<uint32_t> sizes(corpus.size(), 0);
@@ -611,6 +717,20 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     NEARDUP_RETURN_IF_ERROR(sinks.stats->commit());
   }
   return stats;
+}
+
+Status build_idf_model(const DedupOptions& options,
+                       const std::vector<std::string>& inputs,
+                       const std::string& model_path) {
+  NEARDUP_RETURN_IF_ERROR(validate(options));
+  if (inputs.empty()) return Status::InvalidArgument("no inputs");
+  const int threads =
+      options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  IdfModel model;
+  NEARDUP_RETURN_IF_ERROR(
+      count_document_frequencies(arena, options, inputs, {}, threads, &model));
+  return model.save(model_path);
 }
 
 }  // namespace neardup

@@ -34,6 +34,10 @@ std::string_view algorithm_name(Algorithm algorithm) {
   return algorithm == Algorithm::kSimHash ? "simhash" : "minhash";
 }
 
+std::string_view mode_name(Mode mode) {
+  return mode == Mode::kStory ? "story" : "copies";
+}
+
 std::string_view clustering_name(Clustering clustering) {
   return clustering == Clustering::kRepresentative ? "representative"
                                                    : "components";
@@ -85,15 +89,22 @@ std::string stats_to_json(const DedupStats& s) {
   field(&out, "duplicates", u(s.duplicates));
   field(&out, "largest_cluster", u(s.largest_cluster));
   field(&out, "threads", u(static_cast<uint64_t>(s.threads)));
-  field(&out, "algorithm", quoted(algorithm_name(s.algorithm)));
-  field(&out, "clustering", quoted(clustering_name(s.clustering)));
-  field(&out, "shingle_words", u(static_cast<uint64_t>(s.shingle_words)));
-  if (s.algorithm == Algorithm::kSimHash) {
+  field(&out, "mode", quoted(mode_name(s.mode)));
+  // Story mode's options are DedupOptions::story; its pair counts are the
+  // pairs sharing a salient term and those kept as similarity edges.
+  if (s.mode == Mode::kStory) {
+  } else if (s.algorithm == Algorithm::kSimHash) {
+    field(&out, "algorithm", quoted(algorithm_name(s.algorithm)));
+    field(&out, "clustering", quoted(clustering_name(s.clustering)));
+    field(&out, "shingle_words", u(static_cast<uint64_t>(s.shingle_words)));
     field(&out, "max_hamming_distance",
           u(static_cast<uint64_t>(s.max_hamming_distance)));
     field(&out, "table_blocks", u(static_cast<uint64_t>(s.table_blocks)));
     field(&out, "tables", u(static_cast<uint64_t>(s.tables)));
   } else {
+    field(&out, "algorithm", quoted(algorithm_name(s.algorithm)));
+    field(&out, "clustering", quoted(clustering_name(s.clustering)));
+    field(&out, "shingle_words", u(static_cast<uint64_t>(s.shingle_words)));
     field(&out, "jaccard_threshold", number(s.jaccard_threshold));
     field(&out, "signature_length",
           u(static_cast<uint64_t>(s.signature_length)));
