@@ -63,12 +63,12 @@ class SharedElements {
     slots_.resize(set.size());
     for (size_t i = 0; i < set.size(); ++i) {
       slots_[i] = set[i] >> (64 - bits_);
-      __builtin_prefetch(&dir_[slots_[i]]);
+      __builtin_prefetch(dir_.data() + slots_[i]);
     }
     for (size_t i = 0; i < set.size(); ++i) {
       const uint64_t lo = dir_[slots_[i]], hi = dir_[slots_[i] + 1];
       slots_[i] = hi << 32 | lo;
-      __builtin_prefetch(&entries_[lo]);
+      __builtin_prefetch(entries_.data() + lo);
     }
     for (size_t i = 0; i < set.size(); ++i) {
       const auto hi = static_cast<uint32_t>(slots_[i] >> 32);
@@ -281,9 +281,9 @@ Result<std::vector<JaccardPair>> all_pairs_jaccard(
     // Each list is a cache miss or two: load them all ahead.
     const std::span<const Entry> prefix(prefixes.data() + prefix_begin[r],
                                         prefix_begin[r + 1] - prefix_begin[r]);
-    for (const Entry& e : prefix) __builtin_prefetch(&lists[e.token]);
+    for (const Entry& e : prefix) __builtin_prefetch(lists.data() + e.token);
     for (const Entry& e : prefix) {
-      __builtin_prefetch(&postings[lists[e.token].front]);
+      __builtin_prefetch(postings.data() + lists[e.token].front);
     }
     for (const Entry& e : prefix) {
       List& list = lists[e.token];
