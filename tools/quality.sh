@@ -5,7 +5,7 @@
 #   WORK_DIR   scratch space for dumps and clusters (default: a new temp dir)
 # The shared corpora are read from $NEARDUP_SHARED_DATASETS, else
 # ../shared/datasets next to the repository; runs that need an absent corpus
-# are skipped with a message. Takes about 3 minutes on 2 cores.
+# are skipped with a message. Takes about 15 seconds on 2 cores.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
