@@ -94,6 +94,22 @@ class WorkPool {
   std::vector<Work*> free_;
 };
 
+// The first stage of every pass: the next chunk of `reader` in a pooled
+// Work, or nullptr and a stopped pipeline at the end or on an error (kept in
+// `failure`).
+Work* next_work(JsonlReader& reader, WorkPool& pool, Status& failure,
+                tbb::flow_control& fc) {
+  Work* work = pool.get();
+  Result<bool> more = reader.next(&work->chunk);
+  if (!more.ok() || !*more) {
+    if (!more.ok()) failure = more.status();
+    pool.put(work);
+    fc.stop();
+    return nullptr;
+  }
+  return work;
+}
+
 // A temporary copy of stdin for the second pass; removed when destroyed.
 class Spool {
  public:
@@ -261,14 +277,8 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
         tbb::make_filter<void, Work*>(
             tbb::filter_mode::serial_in_order,
             [&](tbb::flow_control& fc) -> Work* {
-              Work* work = pool.get();
-              Result<bool> more = reader.next(&work->chunk);
-              if (!more.ok() || !*more) {
-                if (!more.ok()) failure = more.status();
-                pool.put(work);
-                fc.stop();
-                return nullptr;
-              }
+              Work* work = next_work(reader, pool, failure, fc);
+              if (work == nullptr) return nullptr;
               work->wanted.clear();
               const Chunk& chunk = work->chunk;
               const uint64_t end = chunk.first_line + chunk.lines.size();
@@ -432,17 +442,8 @@ Status count_document_frequencies(tbb::task_arena& arena,
         static_cast<size_t>(threads * kTokensPerThread),
         tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
                                       [&](tbb::flow_control& fc) -> Work* {
-                                        Work* work = pool.get();
-                                        Result<bool> more =
-                                            reader.next(&work->chunk);
-                                        if (!more.ok() || !*more) {
-                                          if (!more.ok())
-                                            failure = more.status();
-                                          pool.put(work);
-                                          fc.stop();
-                                          return nullptr;
-                                        }
-                                        return work;
+                                        return next_work(reader, pool, failure,
+                                                         fc);
                                       }) &
             tbb::make_filter<Work*, void>(
                 tbb::filter_mode::parallel, [&](Work* work) {
@@ -587,17 +588,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
           static_cast<size_t>(stats.threads * kTokensPerThread),
           tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
                                         [&](tbb::flow_control& fc) -> Work* {
-                                          Work* work = pool.get();
-                                          Result<bool> more =
-                                              reader.next(&work->chunk);
-                                          if (!more.ok() || !*more) {
-                                            if (!more.ok())
-                                              failure = more.status();
-                                            pool.put(work);
-                                            fc.stop();
-                                            return nullptr;
-                                          }
-                                          return work;
+                                          return next_work(reader, pool,
+                                                           failure, fc);
                                         }) &
               tbb::make_filter<Work*, Work*>(
                   tbb::filter_mode::parallel,
