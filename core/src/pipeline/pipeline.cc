@@ -510,7 +510,9 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   stats.algorithm = options.algorithm;
   stats.clustering = options.clustering;
   stats.shingle_words = options.text.shingle_words;
-  if (options.algorithm == Algorithm::kSimHash) {
+  if (options.mode == Mode::kStory) {
+    // Parameters in options.story.
+  } else if (options.algorithm == Algorithm::kSimHash) {
     stats.max_hamming_distance = options.max_hamming_distance;
   } else {
     const LshParams lsh = choose_lsh_params(options.minhash);
@@ -523,8 +525,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     stats.exact_verification = options.minhash.exact_verification;
   }
 
-  // The output pass and exact verification read the inputs again; stdin is
-  // kept in a spool for them.
+  // Story mode's document-frequency pass, exact verification and the output
+  // pass read the inputs again; stdin is kept in a spool for them.
   std::optional<Spool> spool;
   std::vector<std::string> second_pass_inputs = inputs;
   internal::SourceOpener opener;
