@@ -42,6 +42,7 @@
 
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
+#include "neardup/minhash.h"
 #include "neardup/options.h"
 #include "neardup/text.h"
 
@@ -264,24 +265,9 @@ class Featurizer {
   std::vector<uint64_t> shingles_;
 };
 
-size_t intersection_size(const std::vector<uint64_t>& a,
-                         const std::vector<uint64_t>& b) {
-  size_t i = 0, j = 0, n = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++n, ++i, ++j;
-    }
-  }
-  return n;
-}
-
 double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   if (a.empty() && b.empty()) return 1;
-  const size_t inter = intersection_size(a, b);
+  const size_t inter = neardup::intersection_size(a, b);
   return static_cast<double>(inter) /
          static_cast<double>(a.size() + b.size() - inter);
 }
@@ -289,7 +275,7 @@ double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
 // Exact ">= 0.5" test, without rounding.
 bool jaccard_at_least_half(const std::vector<uint64_t>& a,
                            const std::vector<uint64_t>& b) {
-  const size_t inter = intersection_size(a, b);
+  const size_t inter = neardup::intersection_size(a, b);
   return 2 * inter >= a.size() + b.size() - inter;
 }
 

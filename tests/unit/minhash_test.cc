@@ -134,5 +134,20 @@ TEST(LshParamsTest, WeightsTradeFalsePositivesForFalseNegatives) {
   EXPECT_LT(loose.false_negative_area, balanced.false_negative_area);
 }
 
+TEST(MinHashTest, IntersectionSizeOfSortedSets) {
+  const std::vector<uint64_t> a = {1, 3, 5, 7, 9}, b = {2, 3, 4, 9, 10, 11};
+  EXPECT_EQ(intersection_size(a, b), 2u);
+  EXPECT_EQ(intersection_size(b, a), 2u);
+  EXPECT_EQ(intersection_size(a, {}), 0u);
+  EXPECT_EQ(intersection_size(a, a), a.size());
+}
+
+TEST(MinHashTest, AreasOfFixedBandsMatchTheChosenOnes) {
+  const LshParams chosen = optimal_lsh_params(0.6, 128);
+  const LshParams fixed = lsh_params_areas(0.6, chosen.bands, chosen.rows);
+  EXPECT_NEAR(fixed.false_positive_area, chosen.false_positive_area, 1e-3);
+  EXPECT_NEAR(fixed.false_negative_area, chosen.false_negative_area, 1e-3);
+}
+
 }  // namespace
 }  // namespace neardup

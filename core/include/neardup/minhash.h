@@ -24,6 +24,7 @@
 #ifndef NEARDUP_MINHASH_H_
 #define NEARDUP_MINHASH_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -52,6 +53,12 @@ void minhash_signature(std::span<const uint64_t> features,
 double estimated_jaccard(std::span<const uint64_t> a,
                          std::span<const uint64_t> b);
 
+// |a n b| for two sets given as sorted hashes without repeats (such as
+// distinct shingle hashes): the numerator of their exact Jaccard similarity,
+// whose denominator is |a| + |b| - |a n b|. O(|a| + |b|). Thread-safe.
+size_t intersection_size(std::span<const uint64_t> a,
+                         std::span<const uint64_t> b);
+
 // Probability that banded LSH makes two documents of Jaccard similarity `s`
 // a candidate pair: 1 - (1 - s^rows)^bands.
 double lsh_candidate_probability(double s, int bands, int rows);
@@ -67,6 +74,10 @@ struct LshParams {
   double false_positive_area = 0;
   double false_negative_area = 0;
 };
+// The false-positive and false-negative areas of `bands` x `rows` for
+// `threshold` (as above, midpoint rule with 1000 steps on [0, 1]).
+LshParams lsh_params_areas(double threshold, int bands, int rows);
+
 LshParams optimal_lsh_params(double threshold, int signature_length,
                              double fp_weight = 0.5, double fn_weight = 0.5);
 

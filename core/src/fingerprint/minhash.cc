@@ -87,6 +87,38 @@ double lsh_candidate_probability(double s, int bands, int rows) {
   return 1 - std::pow(1 - std::pow(s, rows), bands);
 }
 
+size_t intersection_size(std::span<const uint64_t> a,
+                         std::span<const uint64_t> b) {
+  size_t x = 0, y = 0, common = 0;
+  while (x < a.size() && y < b.size()) {
+    if (a[x] < b[y]) {
+      ++x;
+    } else if (b[y] < a[x]) {
+      ++y;
+    } else {
+      ++common, ++x, ++y;
+    }
+  }
+  return common;
+}
+
+LshParams lsh_params_areas(double threshold, int bands, int rows) {
+  constexpr int kSteps = 1000;
+  LshParams p;
+  p.bands = bands;
+  p.rows = rows;
+  for (int i = 0; i < kSteps; ++i) {
+    const double s = (i + 0.5) / kSteps;
+    const double prob = lsh_candidate_probability(s, bands, rows);
+    if (s < threshold) {
+      p.false_positive_area += prob / kSteps;
+    } else {
+      p.false_negative_area += (1 - prob) / kSteps;
+    }
+  }
+  return p;
+}
+
 LshParams optimal_lsh_params(double threshold, int signature_length,
                              double fp_weight, double fn_weight) {
   // Midpoint rule with kSteps points on each side of the threshold. For each

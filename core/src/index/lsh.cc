@@ -25,21 +25,7 @@ uint64_t pack(DocId a, DocId b) { return (uint64_t{a} << 32) | b; }
 
 LshParams choose_lsh_params(const MinHashOptions& options) {
   if (options.bands > 0 && options.rows > 0) {
-    LshParams p;
-    p.bands = options.bands;
-    p.rows = options.rows;
-    // The areas for reporting, by the midpoint rule as optimal_lsh_params.
-    constexpr int kSteps = 1000;
-    for (int i = 0; i < kSteps; ++i) {
-      const double s = (i + 0.5) / kSteps;
-      const double prob = lsh_candidate_probability(s, p.bands, p.rows);
-      if (s < options.threshold) {
-        p.false_positive_area += prob / kSteps;
-      } else {
-        p.false_negative_area += (1 - prob) / kSteps;
-      }
-    }
-    return p;
+    return lsh_params_areas(options.threshold, options.bands, options.rows);
   }
   return optimal_lsh_params(options.threshold, options.signature_length,
                             options.false_positive_weight,

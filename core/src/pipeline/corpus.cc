@@ -77,27 +77,24 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
     append_json_string(corpus.id(r), &batch);
     batch +=
         r == doc ? ", \"representative\": true" : ", \"representative\": false";
-    if (corpus.story) {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.4f",
-                    r == doc ? 1.0 : corpus.story_similarity[doc]);
-      batch += ", \"similarity\": ";
-      batch += buf;
-    } else if (corpus.signature_length == 0) {
-      batch += ", \"distance\": ";
-      batch += std::to_string(
-          hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
-    } else {
-      // Four decimals: the estimate's own error is about 0.04 at K = 128.
-      const double similarity =
-          corpus.empty[doc] ? (r == doc ? 1.0 : 0.0)
-                            : bbit_jaccard(equal_entries(corpus.signature(doc),
-                                                         corpus.signature(r)),
-                                           corpus.signature_length);
+    if (corpus.story || corpus.signature_length > 0) {
+      // Four decimals: a MinHash estimate's own error is about 0.04.
+      double similarity = 1;
+      if (r != doc) {
+        similarity = corpus.story
+                         ? corpus.story_similarity[doc]
+                         : bbit_jaccard(equal_entries(corpus.signature(doc),
+                                                      corpus.signature(r)),
+                                        corpus.signature_length);
+      }
       char buf[32];
       std::snprintf(buf, sizeof(buf), "%.4f", similarity);
       batch += ", \"similarity\": ";
       batch += buf;
+    } else {
+      batch += ", \"distance\": ";
+      batch += std::to_string(
+          hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
     }
     batch += "}\n";
     if (batch.size() >= (size_t{1} << 20)) {

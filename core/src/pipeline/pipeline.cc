@@ -28,6 +28,7 @@
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
 #include "neardup/lsh.h"
+#include "neardup/minhash.h"
 #include "neardup/story.h"
 #include "pipeline/chunk_worker.h"
 #include "pipeline/corpus.h"
@@ -324,16 +325,7 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
             const std::vector<uint64_t>& a = sets[slot[candidates[i] >> 32]];
             const std::vector<uint64_t>& b =
                 sets[slot[static_cast<DocId>(candidates[i])]];
-            size_t x = 0, y = 0, common = 0;
-            while (x < a.size() && y < b.size()) {
-              if (a[x] < b[y]) {
-                ++x;
-              } else if (b[y] < a[x]) {
-                ++y;
-              } else {
-                ++common, ++x, ++y;
-              }
-            }
+            const size_t common = intersection_size(a, b);
             (*intersections)[i] = static_cast<uint32_t>(common);
             (*unions)[i] = static_cast<uint32_t>(a.size() + b.size() - common);
           }
