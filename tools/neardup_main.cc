@@ -18,6 +18,7 @@
 
 #include "eval/eval.h"
 #include "eval/oracle.h"
+#include "eval/pair_labels.h"
 #include "gen/generator.h"
 #include "neardup/neardup.h"
 #include "tune/tune.h"
@@ -239,9 +240,10 @@ struct EvalArgs {
   std::string clusters, truth, json;
   neardup::eval::TruthOptions truth_options;
   const CLI::Option* truth_kind_field = nullptr;  // given: kinds required
-  std::string oracle;
+  std::string oracle, pairs;
   double threshold = 0;
   neardup::eval::OracleOptions oracle_options;
+  std::string pair_labels, pair_labels_corpus;
 };
 
 // What every number of `neardup eval` means (its --help footer).
@@ -277,6 +279,14 @@ constexpr const char* kEvalDefinitions =
     "with\n    Jaccard >= t/2 (connected components chain copies, so some "
     "pairs are\n    legitimately below t). A histogram bins the co-clustered "
     "pairs below t by\n    Jaccard, in steps of 0.1.\n"
+    "Scores against --pair-labels, over the labelled pairs (of "
+    "--pair-labels-corpus)\nwhose two ids are both in the clusters file:\n"
+    "  co-clustered: the two documents have one predicted cluster.\n"
+    "  precision: co-clustered pairs labelled duplicate / co-clustered "
+    "pairs.\n"
+    "  recall: co-clustered pairs labelled duplicate / pairs labelled "
+    "duplicate.\n"
+    "  skipped: pairs with an id that is not in the clusters file.\n"
     "Documents are matched by id; the clusters file may hold more. Exit "
     "status 1 if a\nfile cannot be read or a scored document has no "
     "predicted cluster.";
@@ -319,6 +329,11 @@ void add_eval_options(CLI::App* eval, EvalArgs* a) {
           ->needs(oracle);
   oracle->needs(threshold);
   neardup::eval::OracleOptions& o = a->oracle_options;
+  eval->add_option("--pairs", a->pairs,
+                   "Oracle: write every co-clustered pair and every split "
+                   "oracle pair, with its exact Jaccard, as TSV")
+      ->type_name("FILE")
+      ->needs(oracle);
   eval->add_option("--sample", o.max_records,
                    "Oracle: read the first N records of the dump (0 = all)")
       ->type_name("N")
@@ -345,14 +360,27 @@ void add_eval_options(CLI::App* eval, EvalArgs* a) {
       ->type_name("PTR")
       ->capture_default_str()
       ->needs(oracle);
+  CLI::Option* pair_labels =
+      eval->add_option("--pair-labels", a->pair_labels,
+                       "TSV of document pairs labelled duplicate or distinct "
+                       "(columns id_a, id_b, label; e.g. "
+                       "datasets/labels/real_news_pairs.tsv): precision and "
+                       "recall of co-clustering")
+          ->type_name("FILE");
+  eval->add_option("--pair-labels-corpus", a->pair_labels_corpus,
+                   "Score only the --pair-labels rows whose corpus column is "
+                   "NAME")
+      ->type_name("NAME")
+      ->needs(pair_labels);
   eval->footer(kEvalDefinitions);
 }
 
 // `neardup eval`: prints the scores; exit 1 if a file cannot be read or a
 // scored document has no predicted cluster, 2 on a usage error.
 int run_eval(EvalArgs& a) {
-  if (a.truth.empty() && a.oracle.empty()) {
-    std::cerr << "neardup eval: give --truth, --oracle, or both\n";
+  if (a.truth.empty() && a.oracle.empty() && a.pair_labels.empty()) {
+    std::cerr << "neardup eval: give --truth, --oracle or --pair-labels (or "
+                 "several)\n";
     return kExitUsage;
   }
   if (!a.oracle.empty() && !(a.threshold > 0)) {
@@ -387,7 +415,7 @@ int run_eval(EvalArgs& a) {
   std::optional<neardup::eval::OracleScores> oracle;
   if (!a.oracle.empty()) {
     neardup::Result<neardup::eval::OracleScores> o = neardup::eval::run_oracle(
-        a.oracle, a.oracle_options, a.threshold, *predicted);
+        a.oracle, a.oracle_options, a.threshold, *predicted, a.pairs);
     if (!o.ok()) {
       std::cerr << "neardup: "
                 << (o.status().code() == neardup::StatusCode::kInvalidArgument
@@ -399,10 +427,27 @@ int run_eval(EvalArgs& a) {
     oracle = std::move(*o);
     std::cout << neardup::eval::oracle_to_text(*oracle, a.oracle);
   }
+  std::optional<neardup::eval::PairLabelScores> pair_scores;
+  if (!a.pair_labels.empty()) {
+    neardup::Result<neardup::eval::PairLabelScores> p =
+        neardup::eval::run_pair_labels(a.pair_labels, a.pair_labels_corpus,
+                                       *predicted);
+    if (!p.ok()) {
+      std::cerr << "neardup: " << p.status().message() << "\n";
+      return kExitRuntime;
+    }
+    pair_scores = *p;
+    std::cout << neardup::eval::pair_labels_to_text(*pair_scores, a.pair_labels,
+                                                    a.pair_labels_corpus);
+  }
   if (!a.json.empty()) {
-    neardup::Status s = neardup::eval::write_json(
-        a.json, neardup::eval::report_to_json(scores ? &*scores : nullptr,
-                                              oracle ? &*oracle : nullptr));
+    std::string json = neardup::eval::report_to_json(
+        scores ? &*scores : nullptr, oracle ? &*oracle : nullptr);
+    if (pair_scores) {
+      json = neardup::eval::add_pair_labels_to_report(std::move(json),
+                                                      *pair_scores);
+    }
+    neardup::Status s = neardup::eval::write_json(a.json, json);
     if (!s.ok()) {
       std::cerr << "neardup: " << s.message() << "\n";
       return kExitRuntime;
@@ -528,10 +573,29 @@ int main(int argc, char** argv) {
       ->add_option("--fn-weight", options.minhash.false_negative_weight,
                    "minhash: weight of the S-curve's false-negative area")
       ->capture_default_str();
-  dedup->add_flag("--exact", options.minhash.exact_verification,
-                  "minhash: decide candidate pairs by their exact Jaccard "
-                  "similarity (reads the inputs a second time) instead of the "
-                  "signature estimate");
+  const std::map<std::string, neardup::Verification> verifications{
+      {"borderline", neardup::Verification::kBorderline},
+      {"estimate", neardup::Verification::kEstimate},
+      {"exact", neardup::Verification::kExact}};
+  CLI::Option* verify =
+      dedup
+          ->add_option("--verify", options.minhash.verification,
+                       "minhash: how candidate pairs are decided. borderline: "
+                       "by the signature estimate, and those within 4 "
+                       "standard deviations of the threshold by exact "
+                       "Jaccard (their lines are read again); estimate: by "
+                       "the estimate alone; exact: every candidate not far "
+                       "below the threshold by exact Jaccard")
+          ->transform(CLI::CheckedTransformer(verifications, CLI::ignore_case))
+          ->default_str("borderline");
+  dedup
+      ->add_flag_callback(
+          "--exact",
+          [&options] {
+            options.minhash.verification = neardup::Verification::kExact;
+          },
+          "minhash: the same as --verify exact")
+      ->excludes(verify);
   dedup
       ->add_option("--max-distance", options.max_hamming_distance,
                    "simhash: largest Hamming distance between near-duplicate "
@@ -540,14 +604,25 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 8));
   const std::map<std::string, neardup::Clustering> clusterings{
       {"components", neardup::Clustering::kConnectedComponents},
-      {"representative", neardup::Clustering::kRepresentative}};
+      {"representative", neardup::Clustering::kRepresentative},
+      {"bounded", neardup::Clustering::kBounded}};
   dedup
       ->add_option("--clustering", options.clustering,
-                   "components: connected components of the pairs (A~B~C "
-                   "chain into one cluster); representative: every member is "
-                   "a near-duplicate of its cluster's first document")
+                   "bounded: connected components grown from each "
+                   "representative, taking only documents similar enough to "
+                   "it (see --bound-ratio); components: connected components "
+                   "of the pairs (A~B~C chain into one cluster); "
+                   "representative: every member is a near-duplicate of its "
+                   "cluster's first document")
       ->transform(CLI::CheckedTransformer(clusterings, CLI::ignore_case))
-      ->default_str("components");
+      ->default_str("bounded");
+  dedup
+      ->add_option("--bound-ratio", options.minhash.bound_ratio,
+                   "minhash, bounded clustering: members reach this share of "
+                   "--threshold in estimated Jaccard similarity to their "
+                   "representative")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   dedup
       ->add_option("--max-line-bytes", options.max_line_bytes,
                    "Reject longer lines (reason too_long)")

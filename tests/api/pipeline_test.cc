@@ -240,10 +240,12 @@ TEST_F(PipelineTest, MultipleInputsNumberLinesAcrossThem) {
 TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
   const std::string reuters =
       testing::bundled("reuters21578/reuters21578.jsonl.zst");
-  std::vector<DedupOptions> configs(4);
+  std::vector<DedupOptions> configs(5);
   configs[1].algorithm = Algorithm::kSimHash;
   configs[2].clustering = Clustering::kRepresentative;
-  configs[3].minhash.exact_verification = true;
+  configs[3].minhash.verification = Verification::kExact;
+  configs[4].minhash.verification = Verification::kEstimate;
+  configs[4].clustering = Clustering::kConnectedComponents;
   for (size_t config = 0; config < configs.size(); ++config) {
     std::string first_clusters, first_output;
     for (int threads : {1, 2, 4}) {
@@ -276,20 +278,24 @@ TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {
 // Words w<from> .. w<to - 1>, one token each.
 std::string words(int from, int to) {
   std::string out;
-  for (int i = from; i < to; ++i) out += "w" + std::to_string(i) + " ";
+  for (int i = from; i < to; ++i) {
+    out += 'w';
+    out += std::to_string(i);
+    out += ' ';
+  }
   return out;
 }
 
 // One-word shingles and every band a single row, so that the sets' Jaccard
 // similarities are easy to count and every pair above ~0.05 is a candidate.
-DedupOptions counted_options(double threshold, bool exact) {
+DedupOptions counted_options(double threshold, Verification verification) {
   DedupOptions options;
   options.text.shingle_words = 1;
   options.text.min_line_words = 0;
   options.minhash.threshold = threshold;
   options.minhash.bands = 128;
   options.minhash.rows = 1;
-  options.minhash.exact_verification = exact;
+  options.minhash.verification = verification;
   return options;
 }
 
@@ -300,9 +306,13 @@ TEST_F(PipelineTest, ExactVerificationDecidesByExactJaccard) {
                       record("a", words(0, 100)) + "\n" +
                           record("b", words(0, 60) + words(200, 240)) + "\n" +
                           record("c", words(0, 80) + words(100, 120)) + "\n");
-  Result<DedupStats> stats = run({path}, counted_options(0.66, true));
+  Result<DedupStats> stats =
+      run({path}, counted_options(0.66, Verification::kExact));
   ASSERT_TRUE(stats.ok()) << stats.status().to_string();
-  EXPECT_TRUE(stats->exact_verification);
+  EXPECT_EQ(stats->verification, Verification::kExact);
+  // a-b and b-c are more than 4 standard deviations below the threshold.
+  EXPECT_EQ(stats->exact_pairs, 1u);
+  EXPECT_EQ(stats->exact_documents, 2u);
   EXPECT_EQ(stats->verified_pairs, 1u);
   EXPECT_EQ(stats->candidate_pairs, 3u);
   auto c = read_clusters(outputs_.clusters_path);
@@ -312,7 +322,7 @@ TEST_F(PipelineTest, ExactVerificationDecidesByExactJaccard) {
   EXPECT_GT(c[2].similarity, 0.5);
   EXPECT_LT(c[2].similarity, 0.85);
 
-  stats = run({path}, counted_options(0.67, true));  // just above 2/3
+  stats = run({path}, counted_options(0.67, Verification::kExact));
   ASSERT_TRUE(stats.ok()) << stats.status().to_string();
   EXPECT_EQ(stats->verified_pairs, 0u);
   EXPECT_EQ(stats->clusters, 3u);
@@ -324,7 +334,8 @@ TEST_F(PipelineTest, RepresentativeClusteringBreaksChains) {
   testing::write_file(path, record("a", words(0, 100)) + "\n" +
                                 record("b", words(30, 130)) + "\n" +
                                 record("c", words(60, 160)) + "\n");
-  DedupOptions options = counted_options(0.5, true);
+  DedupOptions options = counted_options(0.5, Verification::kExact);
+  options.clustering = Clustering::kConnectedComponents;
   Result<DedupStats> stats = run({path}, options);
   ASSERT_TRUE(stats.ok()) << stats.status().to_string();
   EXPECT_EQ(stats->verified_pairs, 2u);
@@ -342,6 +353,72 @@ TEST_F(PipelineTest, RepresentativeClusteringBreaksChains) {
   EXPECT_TRUE(c[2].representative);
 }
 
+// Issue 9: chains of copies of copies stay together, chains of merely similar
+// documents are cut where they drift from the representative.
+TEST_F(PipelineTest, BoundedClusteringKeepsCopiesOfCopiesAndCutsDrift) {
+  // J(a, b) = J(b, c) = 80 / 120 = 0.67 and J(c, d) = 70 / 130 = 0.54 are
+  // pairs; J(a, c) = 60 / 140 = 0.43 is not, but c is within t/2 of a;
+  // J(a, d) = 30 / 170 = 0.18 is below t/2.
+  const std::string path = dir_.file("in.jsonl");
+  testing::write_file(
+      path, record("a", words(0, 100)) + "\n" +
+                record("b", words(0, 80) + words(200, 220)) + "\n" +
+                record("c", words(0, 60) + words(200, 220) + words(300, 320)) +
+                "\n" +
+                record("d", words(30, 60) + words(200, 220) + words(300, 320) +
+                                words(500, 530)) +
+                "\n");
+  auto clusters_with = [&](Clustering clustering) {
+    DedupOptions options = counted_options(0.5, Verification::kBorderline);
+    options.clustering = clustering;
+    Result<DedupStats> stats = run({path}, options);
+    EXPECT_TRUE(stats.ok()) << stats.status().to_string();
+    EXPECT_EQ(stats->verified_pairs, 3u);
+    std::string out;
+    for (const testing::ClusterLine& line :
+         read_clusters(outputs_.clusters_path)) {
+      out += line.cluster;
+    }
+    return out;
+  };
+  EXPECT_EQ(clusters_with(Clustering::kBounded), "aaad");
+  EXPECT_EQ(clusters_with(Clustering::kConnectedComponents), "aaaa");
+  EXPECT_EQ(clusters_with(Clustering::kRepresentative), "aacc");
+}
+
+// Exact verification reads documents back by offset from plain files and by
+// a second decompression otherwise; a byte order mark, CRLF line ends and an
+// over-long line before the documents move their offsets. Both ways agree.
+TEST_F(PipelineTest, ExactVerificationReadsBackByOffsetOrByDecompression) {
+  std::string text = "\xEF\xBB\xBF";
+  text +=
+      "{\"id\": \"long\", \"text\": \"" + std::string(2000, 'x') + "\"}\r\n";
+  text += record("a", words(0, 100)) + "\r\n";
+  text += "not json\n";
+  text += record("b", words(0, 70) + words(200, 230)) + "\n";
+  text += record("c", words(0, 60) + words(300, 340)) + "\n";
+  const std::string plain = dir_.file("in.jsonl");
+  const std::string packed = dir_.file("in.jsonl.gz");
+  testing::write_file(plain, text);
+  testing::write_file(packed, testing::gzip(text));
+  DedupOptions options = counted_options(0.5, Verification::kExact);
+  options.max_line_bytes = 1000;
+  Result<DedupStats> stats = run({plain}, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(stats->documents, 3u);
+  EXPECT_EQ(stats->exact_documents, 3u);
+  const std::string by_offset = testing::read_file(outputs_.clusters_path);
+  stats = run({packed}, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(testing::read_file(outputs_.clusters_path), by_offset);
+  // J(a, b) = 70 / 130 = 0.54 is a pair; J(a, c) = 60 / 140 = 0.43 is not.
+  EXPECT_EQ(stats->verified_pairs, 1u);
+  const auto c = read_clusters(outputs_.clusters_path);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[1].cluster, "a");
+  EXPECT_EQ(c[2].cluster, "c");
+}
+
 TEST_F(PipelineTest, StatsNameTheAlgorithmAndItsParameters) {
   testing::write_file(dir_.file("in.jsonl"), record("a", kArticle) + "\n");
   Result<DedupStats> stats = run({dir_.file("in.jsonl")});
@@ -355,7 +432,8 @@ TEST_F(PipelineTest, StatsNameTheAlgorithmAndItsParameters) {
   EXPECT_NE(json.find("\"algorithm\": \"minhash\""), std::string::npos);
   EXPECT_NE(json.find("\"bands\": " + std::to_string(lsh.bands)),
             std::string::npos);
-  EXPECT_NE(json.find("\"verification\": \"estimated\""), std::string::npos);
+  EXPECT_NE(json.find("\"verification\": \"borderline\""), std::string::npos);
+  EXPECT_NE(json.find("\"clustering\": \"bounded\""), std::string::npos);
   DedupOptions simhash;
   simhash.algorithm = Algorithm::kSimHash;
   stats = run({dir_.file("in.jsonl")}, simhash);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "eval/oracle.h"
+#include "eval/pair_labels.h"
 #include "neardup/text.h"
 #include "test_util.h"
 
@@ -645,6 +646,170 @@ TEST(OracleTest, ScoresAClusteringAsWorkedOutByHand) {
   Result<OracleScores> unknown = score_oracle(docs, *pairs, partial, 0.7);
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("\"d3\""), std::string::npos);
+}
+
+// --pair-labels: labelled pairs, scored against predicted clusters.
+
+// Predicted {a b c} {d} {e}. Labelled: a-b duplicate (co-clustered), c-a
+// distinct (co-clustered), d-e duplicate (split), b-d distinct (split), and
+// a-x, y-z skipped (x, y, z are not in the clusters).
+//   precision = 1 co-clustered duplicate / 2 co-clustered = 1/2;
+//   recall = 1 co-clustered duplicate / 2 duplicates = 1/2.
+TEST(PairLabelsTest, ScoresAsWorkedOutByHand) {
+  testing::TempDir dir;
+  // Columns in another order, extra columns, CRLF and a blank line.
+  testing::write_file(dir.file("p.tsv"),
+                      "note\tlabel\tid_b\tjaccard\tid_a\r\n"
+                      "\tduplicate\tb\t0.9\ta\r\n"
+                      "re-sent\tdistinct\ta\t0.5\tc\n"
+                      "\n"
+                      "\tduplicate\te\t0.6\td\n"
+                      "\tdistinct\td\t0.3\tb\n"
+                      "\tduplicate\tx\t0.7\ta\n"
+                      "\tdistinct\tz\t0.7\ty\n");
+  Result<std::vector<LabelledPair>> pairs =
+      read_pair_labels(dir.file("p.tsv"), "");
+  ASSERT_TRUE(pairs.ok()) << pairs.status().to_string();
+  ASSERT_EQ(pairs->size(), 6u);
+  EXPECT_EQ((*pairs)[1].id_a, "c");
+  EXPECT_EQ((*pairs)[1].id_b, "a");
+  EXPECT_FALSE((*pairs)[1].duplicate);
+  EXPECT_TRUE((*pairs)[2].duplicate);
+
+  const Labels predicted =
+      labels({{"a", "1"}, {"b", "1"}, {"c", "1"}, {"d", "2"}, {"e", "3"}});
+  const PairLabelScores s = score_pair_labels(predicted, *pairs);
+  EXPECT_EQ(s.pairs, 6u);
+  EXPECT_EQ(s.duplicates, 2u);
+  EXPECT_EQ(s.distinct, 2u);
+  EXPECT_EQ(s.co_clustered, 2u);
+  EXPECT_EQ(s.co_clustered_duplicates, 1u);
+  EXPECT_DOUBLE_EQ(s.precision, 0.5);
+  EXPECT_DOUBLE_EQ(s.recall, 0.5);
+  EXPECT_EQ(s.skipped_pairs, 2u);
+  EXPECT_EQ(s.missing_ids, 3u);
+
+  const std::string json = add_pair_labels_to_report("{}\n", s);
+  EXPECT_EQ(json,
+            "{\"pair_labels\": {\"pairs\": 6, \"scored\": 4, \"duplicates\": "
+            "2, \"distinct\": 2, \"co_clustered\": 2, "
+            "\"co_clustered_duplicates\": 1, \"precision\": 0.500000, "
+            "\"recall\": 0.500000, \"skipped_pairs\": 2, \"missing_ids\": "
+            "3}}\n");
+  EXPECT_EQ(add_pair_labels_to_report("{\"documents\": 5}\n", s)
+                .rfind("{\"documents\": 5, \"pair_labels\": {\"pairs\": 6", 0),
+            0u);
+  const std::string text = pair_labels_to_text(s, "p.tsv", "");
+  for (const char* line :
+       {"labelled pairs of p.tsv: 6\n",
+        "co-clustered                                              2  (1 "
+        "duplicate, 1 distinct)",
+        "precision (co-clustered duplicates / co-clustered)   0.5000",
+        "skipped (an id not in the clusters file)                  2  (3 ids "
+        "not found)"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+}
+
+TEST(PairLabelsTest, NothingCoClusteredOrNoDuplicatesScoresOne) {
+  const Labels predicted = labels({{"a", "1"}, {"b", "2"}});
+  const PairLabelScores s = score_pair_labels(
+      predicted, std::vector<LabelledPair>{{"a", "b", false}});
+  EXPECT_EQ(s.distinct, 1u);
+  EXPECT_EQ(s.co_clustered, 0u);
+  EXPECT_DOUBLE_EQ(s.precision, 1);
+  EXPECT_DOUBLE_EQ(s.recall, 1);
+}
+
+TEST(PairLabelsTest, TheCorpusColumnSelectsRows) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("p.tsv"),
+                      "corpus\tid_a\tid_b\tlabel\n"
+                      "news\ta\tb\tduplicate\n"
+                      "wire\ta\tb\tdistinct\n"
+                      "wire\tc\td\tduplicate\n");
+  Result<std::vector<LabelledPair>> wire =
+      read_pair_labels(dir.file("p.tsv"), "wire");
+  ASSERT_TRUE(wire.ok()) << wire.status().to_string();
+  ASSERT_EQ(wire->size(), 2u);
+  EXPECT_FALSE((*wire)[0].duplicate);
+  EXPECT_EQ((*wire)[1].id_a, "c");
+  Result<std::vector<LabelledPair>> all =
+      read_pair_labels(dir.file("p.tsv"), "");
+  ASSERT_TRUE(all.ok()) << all.status().to_string();
+  EXPECT_EQ(all->size(), 3u);  // the same pair in two corpora is no repeat
+
+  Result<PairLabelScores> news = run_pair_labels(
+      dir.file("p.tsv"), "news", labels({{"a", "1"}, {"b", "1"}}));
+  ASSERT_TRUE(news.ok()) << news.status().to_string();
+  EXPECT_EQ(news->pairs, 1u);
+  EXPECT_EQ(news->co_clustered_duplicates, 1u);
+
+  // A corpus no row has names the corpora there are.
+  Result<std::vector<LabelledPair>> typo =
+      read_pair_labels(dir.file("p.tsv"), "wires");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find(
+                "no row of corpus \"wires\" (corpora: news, wire)"),
+            std::string::npos)
+      << typo.status().message();
+  // A corpus to select, but no corpus column.
+  testing::write_file(dir.file("plain.tsv"),
+                      "id_a\tid_b\tlabel\na\tb\tdistinct\n");
+  Result<std::vector<LabelledPair>> plain =
+      read_pair_labels(dir.file("plain.tsv"), "wire");
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.status().message().find(dir.file("plain.tsv") +
+                                          ":1: the header has no \"corpus\""),
+            std::string::npos)
+      << plain.status().message();
+}
+
+TEST(PairLabelsTest, AMissingColumnIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("p.tsv"), "\nid_a\tid_b\tjaccard\nx\ty\t0.5\n");
+  Result<std::vector<LabelledPair>> pairs =
+      read_pair_labels(dir.file("p.tsv"), "");
+  ASSERT_FALSE(pairs.ok());
+  EXPECT_EQ(pairs.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(pairs.status().message().find(
+                dir.file("p.tsv") + ":2: the header has no \"label\" column"),
+            std::string::npos)
+      << pairs.status().message();
+  testing::write_file(dir.file("twice.tsv"), "id_a\tid_b\tlabel\tid_a\n");
+  EXPECT_FALSE(read_pair_labels(dir.file("twice.tsv"), "").ok());
+  testing::write_file(dir.file("empty.tsv"), "\n");
+  EXPECT_FALSE(read_pair_labels(dir.file("empty.tsv"), "").ok());
+  EXPECT_FALSE(read_pair_labels(dir.file("absent.tsv"), "").ok());
+}
+
+TEST(PairLabelsTest, BadRowsAreErrorsThatNameThePathAndLine) {
+  testing::TempDir dir;
+  const std::string header = "id_a\tid_b\tlabel\tnote\n";
+  const std::string good = "a\tb\tduplicate\t\n";
+  struct Case {
+    const char* row;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{"c\td\tdup\t\n",
+                "label \"dup\" is neither duplicate nor distinct"},
+           Case{"c\td\tDuplicate\t\n", "label \"Duplicate\""},
+           Case{"c\td\t\t\n", "label \"\""},
+           Case{"c\td\n", "2 tab-separated fields, the header needs 3"},
+           Case{"\td\tdistinct\t\n", "empty id"},
+           Case{"c\tc\tdistinct\t\n", "id \"c\" is paired with itself"},
+           Case{"b\ta\tdistinct\t\n", "the pair b, a is labelled on line 2"},
+       }) {
+    testing::write_file(dir.file("p.tsv"), header + good + c.row);
+    Result<std::vector<LabelledPair>> pairs =
+        read_pair_labels(dir.file("p.tsv"), "");
+    ASSERT_FALSE(pairs.ok()) << c.row;
+    EXPECT_NE(
+        pairs.status().message().find(dir.file("p.tsv") + ":3: " + c.message),
+        std::string::npos)
+        << pairs.status().message();
+  }
 }
 
 }  // namespace

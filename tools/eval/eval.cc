@@ -14,14 +14,7 @@
 
 namespace neardup::eval {
 
-namespace {
-
-// Calls `line_fn(number, line, readable)` for every non-empty line of
-// `path` (gzip and zstd decompressed; 1-based numbers; a trailing '\r'
-// dropped), where `readable` bytes from line.data() may be read (simdjson's
-// padding), stopping at the first error it returns.
-template <typename Fn>
-Status for_each_line(const std::string& path, Fn line_fn) {
+Status for_each_line(const std::string& path, const LineFn& line_fn) {
   internal::JsonlReader reader({path}, size_t{4} << 20, size_t{1} << 30);
   internal::Chunk chunk;
   while (true) {
@@ -47,6 +40,8 @@ Status for_each_line(const std::string& path, Fn line_fn) {
     }
   }
 }
+
+namespace {
 
 Status add_label(Labels* labels, std::string id, std::string cluster,
                  std::string kind, bool with_kind, const std::string& where) {

@@ -23,6 +23,7 @@
 #define NEARDUP_TOOLS_EVAL_EVAL_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -40,6 +41,20 @@ struct Labels {
   std::vector<std::string> kinds;                 // empty, or one per id
   std::unordered_map<std::string, size_t> index;  // id -> position
 };
+
+// Called with a line's 1-based number, the line, and how many bytes from
+// line.data() may be read (at least the line and simdjson's padding).
+using LineFn = std::function<Status(uint64_t number, std::string_view line,
+                                    size_t readable)>;
+
+// Calls `line_fn` for every non-empty line of `path` (gzip and zstd
+// decompressed, a trailing '\r' dropped), stopping at the first error it
+// returns. The line is valid during the call only. The readers here and in
+// pair_labels.h use it, so that every label file is read the same way.
+// Errors: those of `line_fn`; IOError/NotFound for the file, Corruption for a
+// truncated compressed file, InvalidArgument naming the path and line for a
+// line over 1 GiB.
+Status for_each_line(const std::string& path, const LineFn& line_fn);
 
 // Reads a `neardup dedup --clusters` file (JSONL, .gz or .zst): the
 // "cluster" field labels each "id" (strings, or numbers as their JSON token;

@@ -382,7 +382,8 @@ Result<OracleDocs> read_oracle_docs(const std::string& path,
 
 Result<OracleScores> score_oracle(const OracleDocs& docs,
                                   std::span<const JaccardPair> pairs,
-                                  const Labels& predicted, double threshold) {
+                                  const Labels& predicted, double threshold,
+                                  std::vector<ListedPair>* listed) {
   OracleScores s;
   s.threshold = threshold;
   s.records = docs.records;
@@ -435,10 +436,14 @@ Result<OracleScores> score_oracle(const OracleDocs& docs,
     while (end < n && cluster[by_cluster[end]] == cluster[by_cluster[begin]]) {
       ++end;
     }
+    s.largest_cluster = std::max<uint64_t>(s.largest_cluster, end - begin);
     for (size_t i = begin; i < end; ++i) {
       for (size_t k = i + 1; k < end; ++k) {
         const double j =
             jaccard(docs.shingles[by_cluster[i]], docs.shingles[by_cluster[k]]);
+        if (listed != nullptr) {
+          listed->push_back({by_cluster[i], by_cluster[k], j, true});
+        }
         ++s.co_clustered_pairs;
         s.co_clustered_at_threshold += j >= threshold;
         s.co_clustered_at_half_threshold += j >= threshold / 2;
@@ -449,6 +454,13 @@ Result<OracleScores> score_oracle(const OracleDocs& docs,
       }
     }
     begin = end;
+  }
+  if (listed != nullptr) {
+    for (const JaccardPair& p : pairs) {
+      if (cluster[p.a] != cluster[p.b]) {
+        listed->push_back({p.a, p.b, p.jaccard, false});
+      }
+    }
   }
   if (s.co_clustered_pairs > 0) {
     s.precision = static_cast<double>(s.co_clustered_at_threshold) /
@@ -464,9 +476,35 @@ Result<OracleScores> score_oracle(const OracleDocs& docs,
   return s;
 }
 
+namespace {
+
+// The TSV of run_oracle()'s `pairs_path`.
+Status write_listed_pairs(const std::string& path, const OracleDocs& docs,
+                          const Labels& predicted,
+                          std::span<const ListedPair> listed) {
+  std::string out = "id_a\tid_b\tjaccard\tco_clustered\tcluster_a\tcluster_b\n";
+  char buf[32];
+  for (const ListedPair& p : listed) {
+    std::snprintf(buf, sizeof(buf), "\t%.4f\t%d\t", p.jaccard,
+                  p.co_clustered ? 1 : 0);
+    out += docs.ids[p.a];
+    out += '\t';
+    out += docs.ids[p.b];
+    out += buf;
+    out += predicted.clusters[predicted.index.at(docs.ids[p.a])];
+    out += '\t';
+    out += predicted.clusters[predicted.index.at(docs.ids[p.b])];
+    out += '\n';
+  }
+  return write_json(path, out);
+}
+
+}  // namespace
+
 Result<OracleScores> run_oracle(const std::string& path,
                                 const OracleOptions& options, double threshold,
-                                const Labels& predicted) {
+                                const Labels& predicted,
+                                const std::string& pairs_path) {
   auto start = std::chrono::steady_clock::now();
   Result<OracleDocs> docs = read_oracle_docs(path, options);
   if (!docs.ok()) return docs.status();
@@ -476,9 +514,15 @@ Result<OracleScores> run_oracle(const std::string& path,
       all_pairs_jaccard(docs->shingles, threshold);
   if (!pairs.ok()) return pairs.status();
   const double join_seconds = seconds_since(start);
+  std::vector<ListedPair> listed;
   Result<OracleScores> scores =
-      score_oracle(*docs, *pairs, predicted, threshold);
+      score_oracle(*docs, *pairs, predicted, threshold,
+                   pairs_path.empty() ? nullptr : &listed);
   if (!scores.ok()) return scores;
+  if (!pairs_path.empty()) {
+    NEARDUP_RETURN_IF_ERROR(
+        write_listed_pairs(pairs_path, *docs, predicted, listed));
+  }
   scores->read_seconds = read_seconds;
   scores->join_seconds = join_seconds;
   return scores;
@@ -502,6 +546,7 @@ std::string oracle_to_json(const OracleScores& s) {
          std::to_string(s.co_clustered_at_half_threshold);
   out += ", \"precision_at_half_threshold\": " +
          number(s.precision_at_half_threshold);
+  out += ", \"largest_cluster\": " + std::to_string(s.largest_cluster);
   out += ", \"below_threshold\": [";
   for (size_t b = 0; b < s.below_threshold.size(); ++b) {
     const OracleScores::Bin& bin = s.below_threshold[b];
@@ -531,11 +576,13 @@ std::string oracle_to_text(const OracleScores& s, const std::string& path) {
       "  LSH recall (oracle pairs in one cluster)       %10.4f  (%llu)\n"
       "  co-clustered pairs (sampled documents)         %10llu\n"
       "  precision (co-clustered, Jaccard >= %.2f)      %10.4f  (%llu)\n"
-      "  precision at t/2 (co-clustered, Jaccard >= %.2f) %8.4f  (%llu)\n",
+      "  precision at t/2 (co-clustered, Jaccard >= %.2f) %8.4f  (%llu)\n"
+      "  largest cluster (sampled documents)            %10llu\n",
       s.threshold, ull(s.oracle_pairs), s.lsh_recall,
       ull(s.oracle_pairs_co_clustered), ull(s.co_clustered_pairs), s.threshold,
       s.precision, ull(s.co_clustered_at_threshold), s.threshold / 2,
-      s.precision_at_half_threshold, ull(s.co_clustered_at_half_threshold));
+      s.precision_at_half_threshold, ull(s.co_clustered_at_half_threshold),
+      ull(s.largest_cluster));
   out += buf;
   if (s.co_clustered_pairs > s.co_clustered_at_threshold) {
     out += "  co-clustered pairs below t, by exact Jaccard:\n";

@@ -112,8 +112,9 @@ struct OracleScores {
   uint64_t co_clustered_pairs = 0;
   uint64_t co_clustered_at_threshold = 0;       // == oracle_pairs_co_clustered
   uint64_t co_clustered_at_half_threshold = 0;  // Jaccard >= t/2
-  double precision = 1;                         // at_threshold / co-clustered
-  double precision_at_half_threshold = 1;       // at_half / co-clustered
+  uint64_t largest_cluster = 0;  // sampled documents in the largest cluster
+  double precision = 1;          // at_threshold / co-clustered
+  double precision_at_half_threshold = 1;  // at_half / co-clustered
   // Co-clustered pairs with Jaccard < t, in bins [0, 0.1), [0.1, 0.2), ...;
   // the last bin ends at t.
   struct Bin {
@@ -125,19 +126,35 @@ struct OracleScores {
   double read_seconds = 0, join_seconds = 0;
 };
 
+// A pair of sampled documents that score_oracle() lists: co-clustered, or an
+// oracle pair that the clustering split.
+struct ListedPair {
+  uint32_t a = 0, b = 0;  // indexes into OracleDocs, a < b
+  double jaccard = 0;     // exact
+  bool co_clustered = false;
+};
+
 // Scores `predicted` against `pairs` (from all_pairs_jaccard(docs.shingles,
-// threshold)). Documents are matched by id; `predicted` may have more.
+// threshold)). Documents are matched by id; `predicted` may have more. If
+// `listed` is not null, appends every co-clustered pair (by cluster, then in
+// sample order) and then every oracle pair that is not co-clustered.
 // Errors: InvalidArgument naming the id if a document has no predicted
 // cluster. Cost: O(documents + pairs) plus one jaccard() per co-clustered
 // pair (a cluster of k sampled documents costs k(k-1)/2 of them).
 Result<OracleScores> score_oracle(const OracleDocs& docs,
                                   std::span<const JaccardPair> pairs,
-                                  const Labels& predicted, double threshold);
+                                  const Labels& predicted, double threshold,
+                                  std::vector<ListedPair>* listed = nullptr);
 
-// read_oracle_docs(), all_pairs_jaccard() and score_oracle(), timed.
+// read_oracle_docs(), all_pairs_jaccard() and score_oracle(), timed. If
+// `pairs_path` is not empty, also writes the listed pairs there as TSV with a
+// header line: id_a, id_b, jaccard (exact, 4 decimals), co_clustered (1 or
+// 0), predicted cluster of id_a and of id_b. Errors as those functions', and
+// IOError naming `pairs_path` if it cannot be written.
 Result<OracleScores> run_oracle(const std::string& path,
                                 const OracleOptions& options, double threshold,
-                                const Labels& predicted);
+                                const Labels& predicted,
+                                const std::string& pairs_path = {});
 
 // A JSON object (no newline), and a text report naming `path`.
 std::string oracle_to_json(const OracleScores& scores);

@@ -16,6 +16,7 @@
 #define NEARDUP_CLUSTER_H_
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -56,6 +57,29 @@ std::vector<DocId> cluster_representatives(size_t num_docs,
 // O(num_docs + pairs.size() log pairs.size()).
 std::vector<DocId> representative_clusters(size_t num_docs,
                                            std::span<const DocPair> pairs);
+
+// Says whether `member` may join the cluster of `representative`.
+using JoinTest = std::function<bool(DocId member, DocId representative)>;
+
+// Connected components grown from a representative and bounded by it, which
+// keeps the transitive reach of components for copies of copies while cutting
+// chains of merely similar documents (templated briefs, where A~B and B~C
+// while A and C share little). Documents are visited in input order (DocId
+// order); one not yet in a cluster becomes a representative R, and its cluster
+// grows breadth-first through the pairs: a document not yet in a cluster that
+// is paired with a member joins when `may_join(document, R)` is true. So every
+// member is linked to R by a path of pairs inside its cluster and passes
+// `may_join` against R. With `may_join` always true this is
+// cluster_representatives(); with "paired with R" it is
+// representative_clusters(). A form of the leader algorithm (Hartigan,
+// "Clustering Algorithms", 1975, chapter 3) over the pair graph. The result
+// does not depend on the order of `pairs`. Returns each document's
+// representative. REQUIRES: every pair has a, b < num_docs. Calls `may_join`
+// at most once per (document, representative), from this thread.
+// O(num_docs + pairs.size() log pairs.size()) plus the calls.
+std::vector<DocId> bounded_clusters(size_t num_docs,
+                                    std::span<const DocPair> pairs,
+                                    const JoinTest& may_join);
 
 }  // namespace neardup
 

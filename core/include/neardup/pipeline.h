@@ -122,7 +122,10 @@ struct DedupStats {
   int rows = 0;
   double false_positive_area = 0;
   double false_negative_area = 0;
-  bool exact_verification = false;
+  Verification verification = Verification::kBorderline;
+  double bound_ratio = 0;        // Clustering::kBounded
+  uint64_t exact_pairs = 0;      // candidate pairs decided by exact Jaccard
+  uint64_t exact_documents = 0;  // documents read again for them
   // Wall-clock seconds per stage.
   double read_fingerprint_seconds = 0;  // read, parse, shingle, SimHash
   double index_seconds = 0;             // pair search and verification
@@ -132,11 +135,13 @@ struct DedupStats {
   uint64_t peak_rss_bytes = 0;
 };
 
-// "minhash", "simhash"; "components", "representative": the names used by
-// the stats file and the command line.
+// "minhash", "simhash"; "bounded", "components", "representative";
+// "borderline", "estimate", "exact": the names used by the stats file and the
+// command line.
 std::string_view algorithm_name(Algorithm algorithm);
 std::string_view mode_name(Mode mode);  // "copies", "story"
 std::string_view clustering_name(Clustering clustering);
+std::string_view verification_name(Verification verification);
 
 // Serializes `stats` as a pretty-printed JSON object, with docs_per_second and
 // mb_per_second (uncompressed bytes / 10^6 / total seconds) derived.

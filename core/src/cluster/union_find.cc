@@ -67,4 +67,68 @@ std::vector<DocId> representative_clusters(size_t num_docs,
   return rep;
 }
 
+namespace {
+
+// The pair graph as adjacency lists (compressed rows), each list ascending.
+struct Adjacency {
+  std::vector<size_t> begin;  // num_docs + 1 offsets into `next`
+  std::vector<DocId> next;
+};
+
+Adjacency adjacency(size_t num_docs, std::span<const DocPair> pairs) {
+  Adjacency g;
+  g.begin.assign(num_docs + 1, 0);
+  for (const DocPair& p : pairs) {
+    if (p.a == p.b) continue;
+    ++g.begin[p.a + 1];
+    ++g.begin[p.b + 1];
+  }
+  for (size_t i = 0; i < num_docs; ++i) g.begin[i + 1] += g.begin[i];
+  g.next.resize(g.begin[num_docs]);
+  std::vector<size_t> fill(g.begin.begin(), g.begin.end() - 1);
+  for (const DocPair& p : pairs) {
+    if (p.a == p.b) continue;
+    g.next[fill[p.a]++] = p.b;
+    g.next[fill[p.b]++] = p.a;
+  }
+  for (size_t i = 0; i < num_docs; ++i) {
+    std::sort(g.next.begin() + static_cast<ptrdiff_t>(g.begin[i]),
+              g.next.begin() + static_cast<ptrdiff_t>(g.begin[i + 1]));
+  }
+  return g;
+}
+
+}  // namespace
+
+std::vector<DocId> bounded_clusters(size_t num_docs,
+                                    std::span<const DocPair> pairs,
+                                    const JoinTest& may_join) {
+  const Adjacency g = adjacency(num_docs, pairs);
+  constexpr DocId kNone = std::numeric_limits<DocId>::max();
+  std::vector<DocId> rep(num_docs, kNone);
+  // refused[d] == R: `may_join(d, R)` was false; not asked again for R.
+  std::vector<DocId> refused(num_docs, kNone);
+  std::vector<DocId> queue;
+  for (size_t i = 0; i < num_docs; ++i) {
+    const DocId leader = static_cast<DocId>(i);
+    if (rep[leader] != kNone) continue;
+    rep[leader] = leader;
+    queue.assign(1, leader);
+    for (size_t head = 0; head < queue.size(); ++head) {
+      const DocId member = queue[head];
+      for (size_t e = g.begin[member]; e < g.begin[member + 1]; ++e) {
+        const DocId doc = g.next[e];
+        if (rep[doc] != kNone || refused[doc] == leader) continue;
+        if (may_join(doc, leader)) {
+          rep[doc] = leader;
+          queue.push_back(doc);
+        } else {
+          refused[doc] = leader;
+        }
+      }
+    }
+  }
+  return rep;
+}
+
 }  // namespace neardup

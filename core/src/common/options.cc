@@ -59,6 +59,11 @@ Status validate(const DedupOptions& options) {
   if (!(m.false_positive_weight > 0) || !(m.false_negative_weight > 0)) {
     return Status::InvalidArgument("minhash LSH weights must be > 0");
   }
+  if (!(m.bound_ratio >= 0 && m.bound_ratio <= 1)) {
+    return Status::InvalidArgument(
+        "minhash bound_ratio must be in [0, 1], got " +
+        std::to_string(m.bound_ratio));
+  }
   // The text stage keeps byte offsets in 32 bits.
   if (options.max_line_bytes < 64 ||
       options.max_line_bytes > (size_t{1} << 31)) {

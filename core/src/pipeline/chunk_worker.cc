@@ -36,6 +36,9 @@ ChunkWorker::ChunkWorker(const DedupOptions& options, const IdfModel* model)
 
 void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
   out->clear();
+  out->input = chunk.input;
+  out->seekable = chunk.seekable;
+  uint64_t dropped_bytes = 0;  // of kTooLong lines, not kept in the chunk
   for (size_t i = 0; i < chunk.lines.size(); ++i) {
     const LineSpan& span = chunk.lines[i];
     const uint64_t file_line = chunk.first_file_line + i;
@@ -44,6 +47,7 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
           {file_line, span.length, reason, std::move(detail)});
     };
     if (span.kind == LineKind::kTooLong) {
+      dropped_bytes += span.length + 1;
       reject(RejectReason::kTooLong, "line of " + std::to_string(span.length) +
                                          " bytes is over the limit");
       continue;
@@ -65,6 +69,7 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
     }
     DocRecord doc;
     doc.line = chunk.first_line + i;
+    doc.offset = chunk.stream_offset + dropped_bytes + span.offset;
     if (mode_ == Mode::kStory) {
       story_fingerprint_.clear();
       if (Status s =
@@ -130,14 +135,14 @@ void ChunkWorker::count_terms(const Chunk& chunk,
   }
 }
 
-bool ChunkWorker::shingle_set(std::string_view line,
-                              std::vector<uint64_t>* out) {
-  out->clear();
+bool ChunkWorker::shingle_set(std::string_view line, ShingleSet* out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   parser_.parse(line, &record_);
-  if (!record_.ok || !shingler_.shingle(record_.text, out).ok()) return false;
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
+  shingles_.clear();
+  if (!record_.ok || !shingler_.shingle(record_.text, &shingles_).ok()) {
+    return false;
+  }
+  out->assign(shingles_);
   return true;
 }
 

@@ -14,6 +14,7 @@
 #include "neardup/text.h"
 #include "neardup/types.h"
 #include "parse/record_parser.h"
+#include "pipeline/streaming_jaccard.h"
 #include "reader/jsonl_reader.h"
 
 namespace neardup::internal {
@@ -21,6 +22,7 @@ namespace neardup::internal {
 struct DocRecord {
   Fingerprint fingerprint = 0;  // Algorithm::kSimHash only
   uint64_t line = 0;            // 0-based across all inputs
+  uint64_t offset = 0;          // of the line in its input's bytes
   uint32_t id_end = 0;          // end of the id in ChunkResult::ids
   bool empty = false;           // no tokens: never merged
 };
@@ -34,6 +36,8 @@ struct Rejection {
 
 // What one chunk produced, in line order.
 struct ChunkResult {
+  uint32_t input = 0;     // Chunk::input
+  bool seekable = false;  // Chunk::seekable: offsets can be read back
   std::vector<DocRecord> docs;
   std::string ids;  // concatenated; doc i spans [docs[i-1].id_end, id_end)
   std::vector<Rejection> rejects;
@@ -64,10 +68,10 @@ class ChunkWorker {
   // Replaces `out` with the documents and rejected lines of `chunk`.
   void process(const Chunk& chunk, ChunkResult* out);
 
-  // The sorted distinct shingle hashes of the record on `line` (a line that
-  // process() accepted), for exact verification. Returns false if the line
-  // is no longer a valid record (the input changed since).
-  bool shingle_set(std::string_view line, std::vector<uint64_t>* out);
+  // The shingle set of the record on `line` (a line that process()
+  // accepted), for exact verification. Returns false if the line is no
+  // longer a valid record (the input changed since).
+  bool shingle_set(std::string_view line, ShingleSet* out);
 
   // Mode::kStory's first pass: adds the terms of every record of `chunk`
   // that process() would accept to `counter`. Rejected lines are skipped

@@ -9,6 +9,21 @@
 namespace neardup::internal {
 
 void Corpus::append(const ChunkResult& result) {
+  if (signature_length > 0 && !result.docs.empty()) {
+    ChunkPlace place{static_cast<DocId>(size()), result.input,
+                     result.seekable ? result.docs[0].offset : kNoPlace};
+    // A chunk over 4 GiB (a huge --chunk-bytes) has no 32-bit offsets.
+    if (result.docs.back().offset - result.docs[0].offset > UINT32_MAX) {
+      place.base = kNoPlace;
+    }
+    chunk_places.push_back(place);
+    for (const DocRecord& doc : result.docs) {
+      line_offsets.push_back(
+          place.base == kNoPlace
+              ? 0
+              : static_cast<uint32_t>(doc.offset - place.base));
+    }
+  }
   const uint64_t base = ids.size();
   for (const DocRecord& doc : result.docs) {
     if (doc.line != next_line) {
@@ -30,6 +45,18 @@ void Corpus::append(const ChunkResult& result) {
     std::span<uint8_t> sig = signatures.append();
     std::copy_n(result.signatures.begin() + at, signature_length, sig.begin());
   }
+}
+
+bool Corpus::line_place(DocId doc, uint32_t* input, uint64_t* offset) const {
+  auto after = std::upper_bound(
+      chunk_places.begin(), chunk_places.end(), doc,
+      [](DocId d, const ChunkPlace& place) { return d < place.first_doc; });
+  if (after == chunk_places.begin()) return false;
+  const ChunkPlace& place = *(after - 1);
+  if (place.base == kNoPlace) return false;
+  *input = place.input;
+  *offset = place.base + line_offsets[doc];
+  return true;
 }
 
 uint64_t group_fingerprints(

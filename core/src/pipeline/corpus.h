@@ -40,6 +40,17 @@ struct Corpus {
   // after its predecessor's (doc 0: not on line 0).
   std::vector<std::pair<DocId, uint64_t>> line_jumps;
   uint64_t next_line = 0;  // where the next appended doc is expected
+  // Algorithm::kMinHash: where each document's line starts, so that exact
+  // verification can read it back: 4 bytes per document from its chunk's
+  // place. A chunk whose input cannot be read by offset has kNoPlace.
+  struct ChunkPlace {
+    DocId first_doc = 0;
+    uint32_t input = 0;
+    uint64_t base = 0;  // offset in the input, or kNoPlace
+  };
+  static constexpr uint64_t kNoPlace = ~uint64_t{0};
+  std::vector<ChunkPlace> chunk_places;
+  std::vector<uint32_t> line_offsets;  // from the chunk's base
 
   size_t size() const { return id_ends.size(); }
   std::span<const uint8_t> signature(DocId doc) const {
@@ -51,6 +62,9 @@ struct Corpus {
   }
   // Appends one chunk's documents.
   void append(const ChunkResult& result);
+  // Sets `input` and `offset` to where `doc`'s line starts and returns true,
+  // or returns false if its input cannot be read by offset. O(log chunks).
+  bool line_place(DocId doc, uint32_t* input, uint64_t* offset) const;
 };
 
 // Visits the documents' line numbers in input order.

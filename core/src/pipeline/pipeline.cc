@@ -32,8 +32,10 @@
 #include "neardup/story.h"
 #include "pipeline/chunk_worker.h"
 #include "pipeline/corpus.h"
+#include "pipeline/streaming_jaccard.h"
 #include "reader/byte_source.h"
 #include "reader/jsonl_reader.h"
+#include "reader/line_reader.h"
 #include "write/byte_sink.h"
 
 namespace neardup {
@@ -64,11 +66,17 @@ uint64_t peak_rss_bytes() {
 // 2-4 works (oneTBB's pipeline examples), more only costs memory.
 constexpr int kTokensPerThread = 4;
 
+// Exact verification: documents to shingle, as (line index in the chunk,
+// position in StreamingJaccard::documents()), and their shingle sets.
+struct ExactBatch {
+  std::vector<std::pair<uint32_t, uint32_t>> wanted;
+  std::vector<internal::ShingleSet> sets;
+};
+
 struct Work {
   Chunk chunk;
   ChunkResult result;
-  // Exact verification pass: (line index in chunk, slot) of wanted docs.
-  std::vector<std::pair<uint32_t, uint32_t>> wanted;
+  ExactBatch exact;
 };
 
 // Recycles chunk buffers between the serial ends of the pipeline.
@@ -244,30 +252,53 @@ Status find_simhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
   return Status::OK();
 }
 
-// Exact verification: reads the inputs again and computes the shingle sets of
-// the documents in `candidates`, then their exact Jaccard similarities.
-// Writes the share-of-union numerators and denominators to `intersections`
-// and `unions`, one per candidate.
-Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
-                     const std::vector<std::string>& inputs,
-                     const Corpus& corpus, int threads,
-                     std::span<const uint64_t> candidates,
-                     std::vector<uint32_t>* intersections,
-                     std::vector<uint32_t>* unions) {
-  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-  std::vector<uint32_t> slot(corpus.size(), kNone);
-  for (uint64_t c : candidates) {
-    slot[c >> 32] = 0;
-    slot[static_cast<DocId>(c)] = 0;
-  }
-  uint32_t slots = 0;
-  for (uint32_t& s : slot) {
-    if (s == 0) s = slots++;
-  }
-  std::vector<std::vector<uint64_t>> sets(slots);
+// The end of both exact-verification pipelines: the batch's sets are
+// stored in order, its pairs computed in parallel, then the sets no longer
+// needed dropped in order (StreamingJaccard's contract). `done` recycles the
+// token.
+template <typename T>
+tbb::filter<T*, void> exact_pipeline_tail(internal::StreamingJaccard* jaccard,
+                                          ExactBatch T::*batch,
+                                          const std::function<void(T*)>& done) {
+  return tbb::make_filter<T*, T*>(
+             tbb::filter_mode::serial_in_order,
+             [jaccard, batch](T* item) {
+               ExactBatch& b = item->*batch;
+               for (size_t i = 0; i < b.wanted.size(); ++i) {
+                 jaccard->put(b.wanted[i].second, std::move(b.sets[i]));
+               }
+               return item;
+             }) &
+         tbb::make_filter<T*, T*>(
+             tbb::filter_mode::parallel,
+             [jaccard, batch](T* item) {
+               for (auto [line, position] : (item->*batch).wanted) {
+                 jaccard->intersect(position);
+               }
+               return item;
+             }) &
+         tbb::make_filter<T*, void>(
+             tbb::filter_mode::serial_in_order,
+             [jaccard, batch, done](T* item) {
+               for (auto [line, position] : (item->*batch).wanted) {
+                 jaccard->release(position);
+               }
+               done(item);
+             });
+}
 
+// Exact verification fed by the reader: every chunk is read again and the
+// workers shingle the documents `jaccard` needs. For inputs that cannot be
+// read by offset (compressed files).
+Status stream_sets_from_chunks(tbb::task_arena& arena,
+                               const DedupOptions& options,
+                               const std::vector<std::string>& inputs,
+                               const Corpus& corpus, int threads,
+                               internal::StreamingJaccard* jaccard) {
+  const std::vector<DocId>& wanted = jaccard->documents();
   JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes);
   internal::CorpusLines docs(corpus);
+  size_t next_wanted = 0;
   WorkPool pool;
   tbb::enumerable_thread_specific<std::unique_ptr<ChunkWorker>> workers;
   Status failure;
@@ -280,63 +311,185 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
             [&](tbb::flow_control& fc) -> Work* {
               Work* work = next_work(reader, pool, failure, fc);
               if (work == nullptr) return nullptr;
-              work->wanted.clear();
+              work->exact.wanted.clear();
               const Chunk& chunk = work->chunk;
               const uint64_t end = chunk.first_line + chunk.lines.size();
-              while (!docs.done() && docs.line() < end) {
-                if (docs.line() >= chunk.first_line &&
-                    slot[docs.doc()] != kNone) {
-                  work->wanted.emplace_back(
+              for (; !docs.done() && docs.line() < end; docs.next()) {
+                if (next_wanted < wanted.size() &&
+                    wanted[next_wanted] == docs.doc()) {
+                  work->exact.wanted.emplace_back(
                       static_cast<uint32_t>(docs.line() - chunk.first_line),
-                      slot[docs.doc()]);
+                      static_cast<uint32_t>(next_wanted++));
                 }
-                docs.next();
               }
               return work;
             }) &
-            tbb::make_filter<Work*, void>(
-                tbb::filter_mode::parallel, [&](Work* work) {
+            tbb::make_filter<Work*, Work*>(
+                tbb::filter_mode::parallel,
+                [&](Work* work) {
                   std::unique_ptr<ChunkWorker>& worker = workers.local();
                   if (!worker) worker = std::make_unique<ChunkWorker>(options);
                   const Chunk& chunk = work->chunk;
-                  for (auto [index, s] : work->wanted) {
-                    const internal::LineSpan& span = chunk.lines[index];
+                  ExactBatch& exact = work->exact;
+                  exact.sets.resize(exact.wanted.size());
+                  for (size_t i = 0; i < exact.wanted.size(); ++i) {
+                    const internal::LineSpan& span =
+                        chunk.lines[exact.wanted[i].first];
                     if (!worker->shingle_set(
                             {chunk.data() + span.offset, span.length},
-                            &sets[s])) {
+                            &exact.sets[i])) {
                       changed = true;
                     }
                   }
-                  pool.put(work);
-                }));
+                  return work;
+                }) &
+            exact_pipeline_tail<Work>(jaccard, &Work::exact,
+                                      [&pool](Work* work) { pool.put(work); }));
   });
   NEARDUP_RETURN_IF_ERROR(failure);
-  if (changed || !docs.done()) {
+  if (changed || next_wanted != wanted.size()) {
     return Status::IOError(
         "the inputs changed between the first pass and exact verification");
   }
-  intersections->assign(candidates.size(), 0);
-  unions->assign(candidates.size(), 0);
-  arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<size_t>(0, candidates.size(), 1024),
-        [&](const tbb::blocked_range<size_t>& range) {
-          for (size_t i = range.begin(); i < range.end(); ++i) {
-            const std::vector<uint64_t>& a = sets[slot[candidates[i] >> 32]];
-            const std::vector<uint64_t>& b =
-                sets[slot[static_cast<DocId>(candidates[i])]];
-            const size_t common = intersection_size(a, b);
-            (*intersections)[i] = static_cast<uint32_t>(common);
-            (*unions)[i] = static_cast<uint32_t>(a.size() + b.size() - common);
-          }
-        });
-  });
   return Status::OK();
 }
 
+// Exact verification by offset: only the lines of the documents `jaccard`
+// needs are read again, in batches shingled in parallel. REQUIRES: every
+// one of them has a Corpus::line_place().
+Status stream_sets_by_offset(tbb::task_arena& arena,
+                             const DedupOptions& options,
+                             const std::vector<std::string>& inputs,
+                             const Corpus& corpus, int threads,
+                             internal::StreamingJaccard* jaccard) {
+  // Documents per token: enough to amortize it, few enough that the sets in
+  // flight stay small.
+  constexpr size_t kBatchDocs = 64;
+  struct Batch {
+    ExactBatch exact;
+  };
+  internal::LineReader lines(inputs, options.max_line_bytes);
+  NEARDUP_RETURN_IF_ERROR(lines.open());
+  const std::vector<DocId>& wanted = jaccard->documents();
+  struct Local {
+    std::unique_ptr<ChunkWorker> worker;
+    std::string line;
+  };
+  tbb::enumerable_thread_specific<Local> locals;
+  std::mutex failure_mu;
+  Status failure;
+  size_t next = 0;
+  // Reads and shingles one document; the first failure is kept.
+  auto shingle = [&](Local& local, uint32_t position,
+                     internal::ShingleSet* set) {
+    uint32_t input = 0;
+    uint64_t offset = 0;
+    Status s = corpus.line_place(wanted[position], &input, &offset)
+                   ? lines.read_line(input, offset, &local.line)
+                   : Status::Internal("no line place");
+    if (s.ok() && !local.worker->shingle_set(local.line, set)) {
+      s = Status::IOError(inputs[input] +
+                          ": changed between the first pass and exact "
+                          "verification");
+    }
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(failure_mu);
+      if (failure.ok()) failure = s;
+    }
+  };
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<size_t>(threads * kTokensPerThread),
+        tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
+                                       [&](tbb::flow_control& fc) -> Batch* {
+                                         if (next >= wanted.size()) {
+                                           fc.stop();
+                                           return nullptr;
+                                         }
+                                         auto* batch = new Batch;
+                                         for (; next < wanted.size() &&
+                                                batch->exact.wanted.size() <
+                                                    kBatchDocs;
+                                              ++next) {
+                                           batch->exact.wanted.emplace_back(
+                                               0, static_cast<uint32_t>(next));
+                                         }
+                                         return batch;
+                                       }) &
+            tbb::make_filter<Batch*, Batch*>(
+                tbb::filter_mode::parallel,
+                [&](Batch* batch) {
+                  Local& local = locals.local();
+                  if (!local.worker) {
+                    local.worker = std::make_unique<ChunkWorker>(options);
+                  }
+                  ExactBatch& exact = batch->exact;
+                  exact.sets.resize(exact.wanted.size());
+                  for (size_t i = 0; i < exact.wanted.size(); ++i) {
+                    shingle(local, exact.wanted[i].second, &exact.sets[i]);
+                  }
+                  return batch;
+                }) &
+            exact_pipeline_tail<Batch>(jaccard, &Batch::exact,
+                                       [](Batch* batch) { delete batch; }));
+  });
+  return failure;
+}
+
+// Exact Jaccard similarities of `pairs`, streamed in input order: by
+// offset when every document needed can be read back that way, else by a
+// second read of the inputs. Writes the intersection and union sizes, one per
+// pair, and counts the documents read in `stats`.
+Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
+                     const std::vector<std::string>& inputs,
+                     const Corpus& corpus, std::span<const uint64_t> pairs,
+                     DedupStats* stats, std::vector<uint32_t>* intersections,
+                     std::vector<uint32_t>* unions) {
+  internal::StreamingJaccard jaccard(pairs);
+  stats->exact_documents = jaccard.documents().size();
+  bool by_offset = true;
+  for (DocId doc : jaccard.documents()) {
+    uint32_t input = 0;
+    uint64_t offset = 0;
+    if (!corpus.line_place(doc, &input, &offset)) {
+      by_offset = false;
+      break;
+    }
+  }
+  if (!jaccard.documents().empty()) {
+    NEARDUP_RETURN_IF_ERROR(
+        by_offset ? stream_sets_by_offset(arena, options, inputs, corpus,
+                                          stats->threads, &jaccard)
+                  : stream_sets_from_chunks(arena, options, inputs, corpus,
+                                            stats->threads, &jaccard));
+  }
+  intersections->assign(jaccard.intersections().begin(),
+                        jaccard.intersections().end());
+  unions->assign(jaccard.unions().begin(), jaccard.unions().end());
+  return Status::OK();
+}
+
+// Merges the bands' candidate pairs: sorted, without repeats.
+std::vector<uint64_t> merge_band_pairs(
+    tbb::task_arena& arena, std::vector<std::vector<uint64_t>>* band_pairs) {
+  std::vector<uint64_t> candidates;
+  size_t total = 0;
+  for (const auto& b : *band_pairs) total += b.size();
+  candidates.reserve(total);
+  for (auto& b : *band_pairs) {
+    candidates.insert(candidates.end(), b.begin(), b.end());
+    std::vector<uint64_t>().swap(b);
+  }
+  arena.execute(
+      [&] { tbb::parallel_sort(candidates.begin(), candidates.end()); });
+  candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                   candidates.end());
+  return candidates;
+}
+
 // MinHash: banded LSH over the 8-bit signatures, one task per band, then
-// each distinct candidate pair verified by its signature estimate or by the
-// exact Jaccard similarity.
+// each distinct candidate pair verified by its signature estimate or, near
+// the threshold, by its exact Jaccard similarity.
 Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                           const std::vector<std::string>& inputs,
                           const Corpus& corpus, DedupStats* stats,
@@ -347,16 +500,22 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
   for (DocId doc = 0; doc < corpus.size(); ++doc) {
     if (!corpus.empty[doc]) docs.push_back(doc);
   }
-  // The bands keep the pairs whose estimate reaches the threshold, or with
-  // --exact, those that could plausibly reach it: candidates more than 4
-  // standard deviations below it (chance ~3e-5) are not read again.
+  // Pairs whose estimate is more than 4 standard deviations from the
+  // threshold (chance ~3e-5 of the wrong side) are decided by it; with
+  // kEstimate all are. Candidates below `keep` are dropped in the bands.
+  const Verification verification = options.minhash.verification;
   const double threshold = options.minhash.threshold;
   const double sd = std::sqrt(threshold * (1 - threshold) / length);
   const int need = min_equal_entries(threshold, length);
   const int keep =
-      options.minhash.exact_verification
-          ? min_equal_entries(std::max(threshold - 4 * sd, 1e-9), length)
-          : need;
+      verification == Verification::kEstimate
+          ? need
+          : min_equal_entries(std::max(threshold - 4 * sd, 1e-9), length);
+  const int sure =
+      verification == Verification::kExact ? length + 1
+      : verification == Verification::kEstimate
+          ? need
+          : min_equal_entries(std::min(threshold + 4 * sd, 1.0), length);
   std::vector<std::vector<uint64_t>> band_pairs(stats->bands);
   std::vector<uint64_t> band_seen(stats->bands, 0);
   arena.execute([&] {
@@ -366,47 +525,33 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
     });
   });
   std::vector<DocId>().swap(docs);
-  std::vector<uint64_t> candidates;
-  {
-    size_t total = 0;
-    for (const auto& b : band_pairs) total += b.size();
-    candidates.reserve(total);
-    for (auto& b : band_pairs) {
-      candidates.insert(candidates.end(), b.begin(), b.end());
-      std::vector<uint64_t>().swap(b);
-    }
-  }
-  arena.execute(
-      [&] { tbb::parallel_sort(candidates.begin(), candidates.end()); });
-  candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                   candidates.end());
+  const std::vector<uint64_t> candidates = merge_band_pairs(arena, &band_pairs);
   for (uint64_t n : band_seen) stats->candidate_pairs += n;
 
   std::vector<uint16_t> equal(candidates.size());
+  std::vector<uint64_t> borderline;
   for (size_t i = 0; i < candidates.size(); ++i) {
     equal[i] = static_cast<uint16_t>(
         equal_entries(corpus.signature(static_cast<DocId>(candidates[i] >> 32)),
                       corpus.signature(static_cast<DocId>(candidates[i]))));
+    if (equal[i] < sure) borderline.push_back(candidates[i]);
   }
-  if (!options.minhash.exact_verification) {
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      if (equal[i] < need) continue;
-      pairs->push_back({static_cast<DocId>(candidates[i] >> 32),
-                        static_cast<DocId>(candidates[i]),
-                        static_cast<uint32_t>(length - equal[i])});
-    }
-  } else {
-    std::vector<uint32_t> common, all;
+  std::vector<uint32_t> common, all;
+  if (!borderline.empty()) {
     NEARDUP_RETURN_IF_ERROR(exact_jaccard(arena, options, inputs, corpus,
-                                          stats->threads, candidates, &common,
-                                          &all));
-    for (size_t i = 0; i < candidates.size(); ++i) {
+                                          borderline, stats, &common, &all));
+  }
+  stats->exact_pairs = borderline.size();
+  size_t b = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (equal[i] < sure) {
+      const size_t k = b++;
       // common / all >= threshold, without rounding the quotient.
-      if (all[i] == 0 || common[i] < threshold * all[i]) continue;
-      pairs->push_back({static_cast<DocId>(candidates[i] >> 32),
-                        static_cast<DocId>(candidates[i]),
-                        static_cast<uint32_t>(length - equal[i])});
+      if (all[k] == 0 || common[k] < threshold * all[k]) continue;
     }
+    pairs->push_back({static_cast<DocId>(candidates[i] >> 32),
+                      static_cast<DocId>(candidates[i]),
+                      static_cast<uint32_t>(length - equal[i])});
   }
   stats->verified_pairs = pairs->size();
   return Status::OK();
@@ -479,6 +624,34 @@ Status cluster_story_fingerprints(tbb::task_arena& arena,
   stats->verified_pairs = story_stats.similar_pairs;
   return Status::OK();
 }
+// Mode::kCopies: the clusters of the verified pairs.
+std::vector<DocId> cluster_documents(const DedupOptions& options,
+                                     const Corpus& corpus,
+                                     std::span<const DocPair> pairs) {
+  switch (options.clustering) {
+    case Clustering::kConnectedComponents:
+      return cluster_representatives(corpus.size(), pairs);
+    case Clustering::kRepresentative:
+      return representative_clusters(corpus.size(), pairs);
+    case Clustering::kBounded:
+      break;
+  }
+  if (options.algorithm == Algorithm::kSimHash) {
+    // Twice the pair distance, as MinHash's bound is half the threshold.
+    const int max_distance = 2 * options.max_hamming_distance;
+    return bounded_clusters(corpus.size(), pairs, [&](DocId doc, DocId r) {
+      return hamming_distance(corpus.fingerprints[doc],
+                              corpus.fingerprints[r]) <= max_distance;
+    });
+  }
+  const int need =
+      min_equal_entries(options.minhash.bound_ratio * options.minhash.threshold,
+                        corpus.signature_length);
+  return bounded_clusters(corpus.size(), pairs, [&](DocId doc, DocId r) {
+    return equal_entries(corpus.signature(doc), corpus.signature(r)) >= need;
+  });
+}
+
 }  // namespace
 
 Result<DedupStats> run_dedup(const DedupOptions& options,
@@ -514,7 +687,10 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
     stats.rows = lsh.rows;
     stats.false_positive_area = lsh.false_positive_area;
     stats.false_negative_area = lsh.false_negative_area;
-    stats.exact_verification = options.minhash.exact_verification;
+    stats.verification = options.minhash.verification;
+    if (options.clustering == Clustering::kBounded) {
+      stats.bound_ratio = options.minhash.bound_ratio;
+    }
   }
 
   // Story mode's document-frequency pass, exact verification and the output
@@ -524,10 +700,11 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   internal::SourceOpener opener;
   const bool count_df =
       options.mode == Mode::kStory && options.idf_model_path.empty();
-  const bool second_pass = sinks.output || count_df ||
-                           (options.mode == Mode::kCopies &&
-                            options.algorithm == Algorithm::kMinHash &&
-                            options.minhash.exact_verification);
+  const bool second_pass =
+      sinks.output || count_df ||
+      (options.mode == Mode::kCopies &&
+       options.algorithm == Algorithm::kMinHash &&
+       options.minhash.verification != Verification::kEstimate);
   if (second_pass && std::count(inputs.begin(), inputs.end(), "-") > 0) {
     spool.emplace();
     NEARDUP_RETURN_IF_ERROR(spool->create());
@@ -666,9 +843,7 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   // ---- Clusters. ----
   const Clock::time_point cluster_start = Clock::now();
   if (options.mode == Mode::kCopies) {
-    rep = options.clustering == Clustering::kRepresentative
-              ? representative_clusters(corpus.size(), pairs)
-              : cluster_representatives(corpus.size(), pairs);
+    rep = cluster_documents(options, corpus, pairs);
   }
   std::vector<DocPair>().swap(pairs);
   {

@@ -39,8 +39,27 @@ std::string_view mode_name(Mode mode) {
 }
 
 std::string_view clustering_name(Clustering clustering) {
-  return clustering == Clustering::kRepresentative ? "representative"
-                                                   : "components";
+  switch (clustering) {
+    case Clustering::kBounded:
+      return "bounded";
+    case Clustering::kConnectedComponents:
+      return "components";
+    case Clustering::kRepresentative:
+      return "representative";
+  }
+  return "unknown";
+}
+
+std::string_view verification_name(Verification verification) {
+  switch (verification) {
+    case Verification::kBorderline:
+      return "borderline";
+    case Verification::kEstimate:
+      return "estimate";
+    case Verification::kExact:
+      return "exact";
+  }
+  return "unknown";
 }
 
 std::string stats_to_json(const DedupStats& s) {
@@ -112,8 +131,12 @@ std::string stats_to_json(const DedupStats& s) {
     field(&out, "rows", u(static_cast<uint64_t>(s.rows)));
     field(&out, "false_positive_area", number(s.false_positive_area));
     field(&out, "false_negative_area", number(s.false_negative_area));
-    field(&out, "verification",
-          quoted(s.exact_verification ? "exact" : "estimated"));
+    field(&out, "verification", quoted(verification_name(s.verification)));
+    field(&out, "exact_pairs", u(s.exact_pairs));
+    field(&out, "exact_documents", u(s.exact_documents));
+    if (s.clustering == Clustering::kBounded) {
+      field(&out, "bound_ratio", number(s.bound_ratio));
+    }
   }
   field(&out, "seconds",
         "{\"read_fingerprint\": " + number(s.read_fingerprint_seconds) +

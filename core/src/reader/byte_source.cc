@@ -20,8 +20,11 @@ std::string errno_text(int err) { return std::strerror(err); }
 
 class FdSource final : public ByteSource {
  public:
-  FdSource(int fd, bool owned, std::string path)
-      : fd_(fd), owned_(owned), path_(std::move(path)) {}
+  FdSource(int fd, bool owned, std::string path, bool regular_file = false)
+      : fd_(fd),
+        owned_(owned),
+        regular_file_(regular_file),
+        path_(std::move(path)) {}
   ~FdSource() override {
     if (owned_) ::close(fd_);
   }
@@ -46,6 +49,7 @@ class FdSource final : public ByteSource {
   }
 
   uint64_t raw_bytes_read() const override { return raw_; }
+  bool seekable() const override { return regular_file_; }
 
   // Reads up to `n` bytes ahead without consuming them.
   Result<std::string> peek(size_t n) {
@@ -65,6 +69,7 @@ class FdSource final : public ByteSource {
  private:
   int fd_;
   bool owned_;
+  bool regular_file_;
   std::string path_;
   uint64_t raw_ = 0;
   std::string peeked_;
@@ -233,6 +238,7 @@ class TeeSource final : public ByteSource {
     return got;
   }
   uint64_t raw_bytes_read() const override { return inner_->raw_bytes_read(); }
+  bool seekable() const override { return true; }
 
  private:
   std::unique_ptr<ByteSource> inner_;
@@ -262,14 +268,16 @@ Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
       return Status::IOError(path + ": cannot open: " + errno_text(err));
     }
     struct stat st;
+    bool regular = false;
     if (::fstat(fd, &st) == 0) {
       if (S_ISDIR(st.st_mode)) {
         ::close(fd);
         return Status::IOError(path + ": is a directory");
       }
-      if (S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
+      regular = S_ISREG(st.st_mode);
+      if (regular) size = static_cast<uint64_t>(st.st_size);
     }
-    raw = std::make_unique<FdSource>(fd, /*owned=*/true, path);
+    raw = std::make_unique<FdSource>(fd, /*owned=*/true, path, regular);
   }
   if (size_bytes != nullptr) *size_bytes = size;
   Result<std::string> head = raw->peek(4);

@@ -22,6 +22,10 @@ class ByteSource {
   virtual Result<size_t> read(char* dst, size_t n) = 0;
   // Bytes consumed from the underlying file (compressed bytes).
   virtual uint64_t raw_bytes_read() const = 0;
+  // True if the bytes read stand at the same offsets in a regular file that
+  // the second pass can read at random (the input itself, uncompressed, or
+  // the spool of a tee_source()), so that a line can be read back by offset.
+  virtual bool seekable() const { return false; }
 };
 
 enum class Compression { kNone, kGzip, kZstd };
@@ -34,7 +38,8 @@ Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
                                                 Compression* compression);
 
 // Passes `inner` through, copying every byte read to the open file `fd`
-// (used to keep stdin for the second pass that writes the output).
+// (used to keep stdin for the second pass that writes the output). Seekable:
+// the copy holds every byte at the offset it was read at.
 std::unique_ptr<ByteSource> tee_source(std::unique_ptr<ByteSource> inner,
                                        int fd, std::string fd_path);
 

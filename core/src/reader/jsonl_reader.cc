@@ -69,6 +69,7 @@ Status JsonlReader::open_next() {
     have += *got;
   }
   bytes_ += have;
+  input_bytes_ = have;
   if (have == 3 && std::memcmp(head, kBom, 3) == 0) have = 0;
   carry_.assign(head, have);
   return Status::OK();
@@ -86,6 +87,7 @@ Result<size_t> JsonlReader::fill(Chunk* chunk, size_t want) {
     return size_t{0};
   }
   bytes_ += *got;
+  input_bytes_ += *got;
   chunk->size_ += *got;
   return *got;
 }
@@ -108,6 +110,8 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
   chunk->input = static_cast<uint32_t>(current_);
   chunk->first_line = line_;
   chunk->first_file_line = file_line_;
+  chunk->stream_offset = input_bytes_ - carry_.size();
+  chunk->seekable = source_->seekable();
   chunk->reserve(std::max(chunk_bytes_, carry_.size() + kMinRead));
   std::memcpy(chunk->buffer_.get(), carry_.data(), carry_.size());
   chunk->size_ = carry_.size();

@@ -43,6 +43,12 @@ class Chunk {
   uint32_t input = 0;            // index into the reader's inputs
   uint64_t first_line = 0;       // 0-based line number across all inputs
   uint64_t first_file_line = 0;  // 0-based line number within `input`
+  // Offset of data()[0] in the input's (decompressed) bytes. Lines after a
+  // kTooLong line stand that line's length + 1 further on, as its bytes are
+  // not kept.
+  uint64_t stream_offset = 0;
+  // The input's bytes can be read back by offset (ByteSource::seekable()).
+  bool seekable = false;
   std::vector<LineSpan> lines;
   std::string input_error;  // why the input ended early, for kTruncated
 
@@ -99,6 +105,7 @@ class JsonlReader {
   bool input_failed_ = false;
   uint64_t line_ = 0;
   uint64_t file_line_ = 0;
+  uint64_t input_bytes_ = 0;  // decompressed bytes read from this input
   uint64_t bytes_ = 0;
   uint64_t raw_done_ = 0;
   uint64_t total_bytes_ = 0;
