@@ -349,6 +349,11 @@ void add_eval_options(CLI::App* eval, EvalArgs* a) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1000))
       ->needs(oracle);
+  eval->add_option("--short-text-words", o.text.short_text_words,
+                   "Oracle: shorter texts are one shingle, as given to dedup")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000))
+      ->needs(oracle);
   eval->add_option("--text-field", o.text_field,
                    "Oracle: JSON pointer to the text, as given to dedup")
       ->type_name("PTR")
@@ -508,6 +513,12 @@ int main(int argc, char** argv) {
                    "(boilerplate); 0 keeps all")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
+  dedup
+      ->add_option("--short-text-words", options.text.short_text_words,
+                   "Texts with fewer words are one shingle: they match only "
+                   "as wholes (templated briefs); 0 turns it off")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   const std::map<std::string, neardup::Mode> modes{
       {"copies", neardup::Mode::kCopies}, {"story", neardup::Mode::kStory}};
   dedup
@@ -581,7 +592,7 @@ int main(int argc, char** argv) {
       dedup
           ->add_option("--verify", options.minhash.verification,
                        "minhash: how candidate pairs are decided. borderline: "
-                       "by the signature estimate, and those within 4 "
+                       "by the signature estimate, and those within 3 "
                        "standard deviations of the threshold by exact "
                        "Jaccard (their lines are read again); estimate: by "
                        "the estimate alone; exact: every candidate not far "

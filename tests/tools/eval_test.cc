@@ -549,6 +549,7 @@ TEST(OracleTest, ReadsDocumentsAsDedupDoes) {
   OracleOptions options;
   options.text_field = "/body/t";
   options.text.shingle_words = 1;
+  options.text.short_text_words = 0;
   options.max_records = 1;
   Result<OracleDocs> first = read_oracle_docs(dir.file("d.jsonl"), options);
   ASSERT_TRUE(first.ok());

@@ -13,11 +13,21 @@
 namespace neardup {
 namespace {
 
-TEST(LshTest, ReduceSignatureKeepsTheLowByte) {
-  const std::vector<uint64_t> sig = {0x1234, 0xffffffffffffff01ULL, 0};
+TEST(LshTest, ReduceSignatureMixesTheBinIndex) {
+  // fmix64(h ^ (i * 0x9e3779b97f4a7c15)) >> 56, computed by hand.
+  const std::vector<uint64_t> sig = {0, 0, 0x1234};
   std::vector<uint8_t> out(3);
   reduce_signature(sig, out);
-  EXPECT_EQ(out, (std::vector<uint8_t>{0x34, 0x01, 0x00}));
+  EXPECT_EQ(out[0], 0x00);  // fmix64(0) = 0
+  EXPECT_NE(out[1], out[0]);
+  // One hash copied into every bin (a one-shingle set) gives bytes that
+  // differ across bins, so two such sets agree on ~1/256 of them, not on all.
+  std::vector<uint64_t> a(256, 0x1234), b(256, 0x5678);
+  std::vector<uint8_t> ra(256), rb(256);
+  reduce_signature(a, ra);
+  reduce_signature(b, rb);
+  EXPECT_LT(equal_entries(ra, rb), 8);
+  EXPECT_GT(std::set<uint8_t>(ra.begin(), ra.end()).size(), 100u);
 }
 
 TEST(LshTest, BbitJaccardCorrectsForChanceAgreement) {

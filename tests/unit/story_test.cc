@@ -53,6 +53,7 @@ TEST(TermHasherTest, TermIsAOneWordShingle) {
   TextOptions text;
   text.shingle_words = 1;
   text.min_line_words = 0;
+  text.short_text_words = 0;
   Shingler shingler(text);
   std::vector<uint64_t> expected, got;
   const std::string sample = "Short line\nAlibaba bans Claude Code; Qoder.";

@@ -139,7 +139,9 @@ TEST(TokenizeTest, OtherScriptsKeepWords) {
 
 TEST(ShinglerTest, CountsFollowTheContract) {
   for (int k = 1; k <= 5; ++k) {
-    Shingler shingler(TextOptions{k});
+    TextOptions options{k};
+    options.short_text_words = 0;
+    Shingler shingler(options);
     std::vector<uint64_t> out;
     ASSERT_TRUE(shingler.shingle("a b c d e f g", &out).ok());
     EXPECT_EQ(out.size(), static_cast<size_t>(7 - k + 1)) << "k=" << k;
@@ -150,6 +152,30 @@ TEST(ShinglerTest, CountsFollowTheContract) {
     ASSERT_TRUE(shingler.shingle(" ... ", &out).ok());
     EXPECT_TRUE(out.empty());
   }
+}
+
+// Issue 9: a templated brief is one shingle of all its tokens, so briefs
+// that differ in one figure share nothing, and exact copies still match.
+TEST(ShinglerTest, ShortTextsAreOneShingle) {
+  const TextOptions options;  // short_text_words = 20
+  Shingler shingler(options);
+  std::vector<uint64_t> a, b, copy, longer;
+  const std::string brief = "Qtly div 10 cts vs 10 cts prior\nPay April 13\n";
+  ASSERT_TRUE(shingler.shingle(brief + "Record March 13", &a).ok());
+  ASSERT_TRUE(shingler.shingle(brief + "Record March 16", &b).ok());
+  ASSERT_TRUE(shingler.shingle(brief + "RECORD  March 13.", &copy).ok());
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, copy);
+  // 20 tokens: shingled as usual.
+  ASSERT_TRUE(
+      shingler.shingle("a b c d e f g h i j k l m n o p q r s t", &longer).ok());
+  EXPECT_EQ(longer.size(), 18u);
+  // 19 tokens are one shingle: the hash of all 19 token hashes.
+  longer.clear();
+  ASSERT_TRUE(
+      shingler.shingle("a b c d e f g h i j k l m n o p q r s", &longer).ok());
+  EXPECT_EQ(longer.size(), 1u);
 }
 
 TEST(ShinglerTest, AppendsAndIsInsensitiveToCaseSpaceAndPunctuation) {

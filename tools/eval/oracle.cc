@@ -329,7 +329,9 @@ Result<std::vector<JaccardPair>> all_pairs_jaccard(
 Result<OracleDocs> read_oracle_docs(const std::string& path,
                                     const OracleOptions& options) {
   if (options.text.shingle_words < 1 || options.text.shingle_words > 16 ||
-      options.text.min_line_words < 0 || options.text.min_line_words > 1000) {
+      options.text.min_line_words < 0 || options.text.min_line_words > 1000 ||
+      options.text.short_text_words < 0 ||
+      options.text.short_text_words > 1000) {
     return Status::InvalidArgument(
         "shingle words must be in [1, 16] and min line words in [0, 1000]");
   }

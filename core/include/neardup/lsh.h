@@ -3,9 +3,10 @@
 // Banded LSH over b-bit MinHash signatures: the candidate-pair search of
 // Algorithm::kMinHash.
 //
-// Signatures are kept as the lowest 8 bits of each MinHash entry (b-bit
-// minwise hashing, Li & Koenig, WWW 2010, section 2): 8 bytes per entry
-// become 1. Two 8-bit entries are equal with probability
+// Signatures are kept as 8 bits of each MinHash entry (b-bit minwise
+// hashing, Li & Koenig, WWW 2010, section 2): 8 bytes per entry become 1.
+// The bits are the top byte of a mix of the entry and its bin index, so that
+// bins that densification filled from one hash still get independent bytes. Two 8-bit entries are equal with probability
 // P = J + (1 - J) / 256 for Jaccard similarity J, so J is estimated as
 // (share equal - 1/256) / (1 - 1/256).
 //
@@ -53,7 +54,9 @@ inline constexpr size_t kMaxAllPairsBucket = 32;
 // REQUIRES: validate() accepts options with these MinHash settings.
 LshParams choose_lsh_params(const MinHashOptions& options);
 
-// Writes the lowest 8 bits of each entry of `signature` to `out`.
+// Writes 8 bits of each entry of `signature` to `out`: for entry h in bin
+// i, the top byte of fmix64(h ^ (i * 0x9e3779b97f4a7c15)) (core/FORMAT.md
+// section 7). Equal entries in one bin give equal bytes.
 // REQUIRES: out.size() == signature.size().
 void reduce_signature(std::span<const uint64_t> signature,
                       std::span<uint8_t> out);

@@ -30,6 +30,16 @@ struct TextOptions {
   // bylines, copyright lines) is mostly such short lines. 0 keeps every line.
   // REQUIRES: 0 <= min_line_words <= 1000.
   int min_line_words = 12;
+  // Texts with fewer tokens than this (after the line filter) are one
+  // shingle of all their tokens, so they match only as wholes. The Jaccard
+  // similarity of a short text's shingles swings with each changed token:
+  // two 15-word dividend notices that differ in one figure share 10 of 16
+  // shingles (0.62), so templated briefs about other companies and dates
+  // passed the threshold. Below 20 words, 3 in 4 of the labelled pairs of
+  // Reuters briefs that shared shingles were distinct reports; at 25 and
+  // more, AG News's 30-word summaries lose true copies (README "Quality").
+  // REQUIRES: 0 <= short_text_words <= 1000; 0 or 1 turns it off.
+  int short_text_words = 20;
 };
 
 // How documents are fingerprinted and compared.
@@ -66,10 +76,11 @@ enum class Clustering {
 // has a standard deviation of sqrt(J(1 - J) / signature_length), 0.044 at
 // J = 0.5 with 128 entries: near the threshold it errs both ways.
 enum class Verification {
-  // Estimate first: a pair more than 4 standard deviations from the
-  // threshold (chance of the wrong side ~3e-5) is decided by its estimate,
-  // the rest by exact Jaccard similarity. Those documents are read again:
-  // just their lines from plain files, a second decompression otherwise.
+  // Estimate first: a pair more than 3 standard deviations from the
+  // threshold (chance of the wrong side ~1e-3 at that distance) is decided
+  // by its estimate, the rest by exact Jaccard similarity. Those documents
+  // are read again: just their lines from plain files, a second
+  // decompression otherwise.
   kBorderline = 0,
   // By the signature estimate alone: no second read.
   kEstimate,

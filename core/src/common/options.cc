@@ -24,6 +24,12 @@ Status validate(const DedupOptions& options) {
     return Status::InvalidArgument("shingle_words must be in [1, 16], got " +
                                    std::to_string(options.text.shingle_words));
   }
+  if (options.text.short_text_words < 0 ||
+      options.text.short_text_words > 1000) {
+    return Status::InvalidArgument(
+        "short_text_words must be in [0, 1000], got " +
+        std::to_string(options.text.short_text_words));
+  }
   if (options.text.min_line_words < 0 || options.text.min_line_words > 1000) {
     return Status::InvalidArgument("min_line_words must be in [0, 1000], got " +
                                    std::to_string(options.text.min_line_words));

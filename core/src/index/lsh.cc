@@ -34,8 +34,19 @@ LshParams choose_lsh_params(const MinHashOptions& options) {
 
 void reduce_signature(std::span<const uint64_t> signature,
                       std::span<uint8_t> out) {
+  // Densification copies one hash into many bins of a sparse set. Kept as
+  // is, its low byte would be the same in all of them, so two unrelated short
+  // texts would agree on every copied bin at once with chance 1/256 (a single
+  // shingle: estimated Jaccard 1). Mixing in the bin index gives each bin its
+  // own byte: the murmur3 finalizer (fmix64) of h ^ (bin * 2^64 / phi).
   for (size_t i = 0; i < signature.size(); ++i) {
-    out[i] = static_cast<uint8_t>(signature[i]);
+    uint64_t h = signature[i] ^ (uint64_t{i} * 0x9e3779b97f4a7c15ULL);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    out[i] = static_cast<uint8_t>(h >> 56);
   }
 }
 

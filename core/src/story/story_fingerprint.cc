@@ -16,6 +16,7 @@ TextOptions term_text_options() {
   options.shingle_words = 1;
   // Short lines (titles, datelines) are among the most salient text.
   options.min_line_words = 0;
+  options.short_text_words = 0;  // terms are single tokens, whatever the size
   return options;
 }
 

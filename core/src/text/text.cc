@@ -401,7 +401,10 @@ Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
   hash_tokens();
   const size_t k = static_cast<size_t>(options_.shingle_words);
   const size_t n = token_hashes_.size();
-  const size_t width = n < k ? n : k;
+  // A text shorter than a shingle, or than short_text_words, is one shingle.
+  const size_t whole_below =
+      std::max(k, static_cast<size_t>(options_.short_text_words));
+  const size_t width = n < whole_below ? n : k;
   const size_t count = n - width + 1;
   const size_t at = out->size();
   out->resize(at + count);
