@@ -5,7 +5,7 @@
 #   WORK_DIR   scratch space for dumps and clusters (default: a new temp dir)
 # The shared corpora are read from $NEARDUP_SHARED_DATASETS, else
 # ../shared/datasets next to the repository; runs that need an absent corpus
-# are skipped with a message. Takes about 15 seconds on 2 cores.
+# are skipped with a message. Takes about a minute on 2 cores.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,12 +28,81 @@ score() {  # dump truth label dedup-flags...
   "$neardup" eval --clusters "$work/clusters.jsonl" --truth "$truth"
 }
 
-# 1. Syndicated copies of Reuters articles: each algorithm and setting.
+# 1. Real news first: the exact all-pairs Jaccard oracle at the default
+# threshold and the labelled pairs of datasets/labels, for the defaults and
+# the settings they were chosen against. One line per corpus and setting:
+# oracle recall, co-clustered pairs >= t and >= t/2, largest cluster, and
+# precision and recall on the labelled pairs.
+labels=$root/datasets/labels/real_news_pairs.tsv
+real_row() {  # dump corpus label dedup-flags...
+  local dump=$1 corpus=$2 label=$3
+  shift 3
+  # The oracle shingles as dedup does: pass the text options on.
+  local oracle_flags=()
+  for flag in "$@"; do
+    case $flag in --short-text-words=*) oracle_flags+=("$flag") ;; esac
+  done
+  "$neardup" dedup -q "$dump" --clusters "$work/clusters.jsonl" "$@"
+  "$neardup" eval --clusters "$work/clusters.jsonl" --oracle "$dump" \
+    --threshold 0.5 "${oracle_flags[@]}" >"$work/oracle.txt"
+  "$neardup" eval --clusters "$work/clusters.jsonl" --pair-labels "$labels" \
+    --pair-labels-corpus "$corpus" >"$work/labels.txt"
+  awk -v corpus="$corpus" -v label="$label" '
+    FNR == 1 { file++ }
+    file == 1 && /LSH recall/ { recall = $(NF - 1) }
+    file == 1 && /precision \(co-clustered/ { at_t = $(NF - 1) }
+    file == 1 && /precision at t\/2/ { at_half = $(NF - 1) }
+    file == 1 && /largest cluster/ { largest = $NF }
+    file == 2 && /^  precision/ { lp = $NF }
+    file == 2 && /^  recall/ { lr = $NF }
+    END {
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label, corpus,
+        recall, at_t, at_half, largest, lp, lr
+    }' "$work/oracle.txt" "$work/labels.txt"
+}
+section "real news: oracle (exact Jaccard >= 0.5) and labelled pairs"
+echo "| setting | corpus | oracle recall | co-clustered >= t | >= t/2 | largest cluster | labelled precision | labelled recall |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+settings=(
+  "default|"
+  "--verify estimate|--verify=estimate"
+  "--verify exact|--verify=exact"
+  "--clustering components|--clustering=components"
+  "--clustering representative|--clustering=representative"
+  "--bound-ratio 0.4|--bound-ratio=0.4"
+  "--bound-ratio 0.6|--bound-ratio=0.6"
+  "--short-text-words 0|--short-text-words=0"
+  "--short-text-words 15|--short-text-words=15"
+  "--short-text-words 25|--short-text-words=25"
+  "--short-text-words 30|--short-text-words=30"
+  "before issue 9: --verify estimate --clustering components --short-text-words 0|--verify=estimate --clustering=components --short-text-words=0"
+)
+for setting in "${settings[@]}"; do
+  label=${setting%%|*}
+  # shellcheck disable=SC2206  # the flags are words without spaces
+  flags=(${setting#*|})
+  for corpus in reuters21578 bbc_fulltext ag_news_test; do
+    if [[ $corpus == reuters21578 ]]; then
+      dump=$reuters
+    else
+      dump=$shared/$corpus/$corpus.jsonl
+    fi
+    if [[ ! -f $dump ]]; then
+      echo "| $label | $corpus | skipped: $dump is absent | | | | | |"
+      continue
+    fi
+    real_row "$dump" "$corpus" "$label" "${flags[@]}"
+  done
+done
+
+# 2. Syndicated copies of Reuters articles: each algorithm and setting.
 "$neardup" gen -q --docs 50000 -o "$work/reuters-copies.jsonl" \
   --truth "$work/reuters-copies.tsv"
 g=$work/reuters-copies
 score "$g.jsonl" "$g.tsv" "default (MinHash, Jaccard >= 0.5)"
-score "$g.jsonl" "$g.tsv" "exact verification" --exact
+score "$g.jsonl" "$g.tsv" "estimated verification" --verify estimate
+score "$g.jsonl" "$g.tsv" "exact verification" --verify exact
+score "$g.jsonl" "$g.tsv" "connected components" --clustering components
 score "$g.jsonl" "$g.tsv" "representative clustering" \
   --clustering representative
 score "$g.jsonl" "$g.tsv" "MinHash, all lines (no line filter)" \
@@ -42,7 +111,7 @@ score "$g.jsonl" "$g.tsv" "SimHash, distance <= 5" --algo simhash
 score "$g.jsonl" "$g.tsv" "SimHash, all lines" --algo simhash \
   --min-line-words 0
 
-# 2. Copies of articles from corpora the defaults were not chosen on.
+# 3. Copies of articles from corpora the defaults were not chosen on.
 for source in bbc_fulltext ag_news_test ecbplus; do
   src=$shared/$source/$source.jsonl
   if [[ ! -f $src ]]; then
@@ -55,33 +124,18 @@ for source in bbc_fulltext ag_news_test ecbplus; do
     "copies of $source articles, default"
 done
 
-# 3. The real corpora against the exact all-pairs Jaccard oracle at the
-# default threshold.
-for dump in "$reuters" "$shared/bbc_fulltext/bbc_fulltext.jsonl" \
-  "$shared/ag_news_test/ag_news_test.jsonl"; do
-  if [[ ! -f $dump ]]; then
-    section "oracle: skipped, $dump is absent"
-    continue
-  fi
-  for flags in "" "--exact"; do
-    section "oracle, $(basename "$dump"): neardup dedup $flags"
-    # shellcheck disable=SC2086  # $flags is zero or one word
-    "$neardup" dedup -q "$dump" $flags --clusters "$work/clusters.jsonl"
-    "$neardup" eval --clusters "$work/clusters.jsonl" --oracle "$dump" \
-      --threshold 0.5
-  done
-done
-
 # 4. Clough & Stevenson: answers linked to their task's source text, by reuse
 # level, at the default threshold and lower ones.
 clough=$shared/clough_stevenson_plagiarism/clough_stevenson_plagiarism.jsonl
 if [[ -f $clough ]]; then
-  for threshold in 0.5 0.3 0.2 0.1; do
-    section "Clough & Stevenson, --threshold $threshold"
-    "$neardup" dedup -q "$clough" --threshold "$threshold" \
-      --clusters "$work/clusters.jsonl"
-    "$neardup" eval --clusters "$work/clusters.jsonl" --truth "$clough" \
-      --truth-kind-field /category
+  for clustering in bounded components; do
+    for threshold in 0.5 0.3 0.2 0.1; do
+      section "Clough & Stevenson, --threshold $threshold --clustering $clustering"
+      "$neardup" dedup -q "$clough" --threshold "$threshold" \
+        --clustering "$clustering" --clusters "$work/clusters.jsonl"
+      "$neardup" eval --clusters "$work/clusters.jsonl" --truth "$clough" \
+        --truth-kind-field /category
+    done
   done
 else
   section "Clough & Stevenson: skipped, $clough is absent"
