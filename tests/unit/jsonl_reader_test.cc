@@ -125,6 +125,113 @@ TEST(JsonlReaderTest, MissingInputIsAnError) {
             std::string::npos);
 }
 
+// Checks Chunk::stream_offset: every kept line stands at stream_offset +
+// its offset in the chunk, plus length + 1 for each kTooLong line before it
+// in the chunk. Returns the number of lines checked.
+size_t check_stream_offsets(const std::string& data, size_t chunk_bytes,
+                            size_t max_line_bytes) {
+  JsonlReader reader(
+      {"a"}, chunk_bytes, max_line_bytes,
+      [&](const std::string&,
+          uint64_t* size) -> Result<std::unique_ptr<ByteSource>> {
+        *size = data.size();
+        return string_source(data);
+      });
+  Chunk chunk;
+  size_t checked = 0;
+  uint64_t next_line_at = data.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  while (true) {
+    Result<bool> more = reader.next(&chunk);
+    EXPECT_TRUE(more.ok()) << more.status().to_string();
+    if (!more.ok() || !*more) break;
+    // Chunks are contiguous: each starts where the last one's lines ended.
+    EXPECT_EQ(chunk.stream_offset, next_line_at)
+        << "chunk " << chunk_bytes << " line " << chunk.first_line;
+    uint64_t dropped = 0;
+    for (size_t i = 0; i < chunk.lines.size(); ++i) {
+      const LineSpan& s = chunk.lines[i];
+      const uint64_t at = chunk.stream_offset + dropped + s.offset;
+      if (s.kind == LineKind::kTooLong) {
+        EXPECT_EQ(data.compare(next_line_at, s.length,
+                               std::string(s.length, 'L')),
+                  0)
+            << "chunk " << chunk_bytes << " line " << chunk.first_line + i;
+        dropped += s.length + 1;
+        next_line_at += s.length + 1;
+        continue;
+      }
+      EXPECT_EQ(at, next_line_at)
+          << "chunk " << chunk_bytes << " line " << chunk.first_line + i;
+      EXPECT_EQ(data.compare(at, s.length,
+                             std::string_view(chunk.data() + s.offset, s.length)),
+                0)
+          << "chunk " << chunk_bytes << " line " << chunk.first_line + i;
+      next_line_at = at + s.length + 1;
+      ++checked;
+    }
+  }
+  EXPECT_GE(next_line_at, data.size()) << "chunk " << chunk_bytes;
+  return checked;
+}
+
+TEST(JsonlReaderTest, StreamOffsetsPlaceEveryLineInTheInput) {
+  // A byte order mark, CRLF, empty lines and over-long lines (all 'L') at
+  // the start, in the middle, in a row and at the end without '\n'.
+  std::string data = "\xEF\xBB\xBF" + std::string(500, 'L') + "\n";
+  size_t kept = 0;
+  for (int i = 0; i < 300; ++i) {
+    data += "line " + std::to_string(i) + std::string(i % 40, '.') +
+            (i % 2 ? "\r\n" : "\n");
+    ++kept;
+    if (i % 7 == 0) {
+      data += "\n";
+      ++kept;
+    }
+    if (i % 11 == 3) data += std::string(101 + i * 13 % 900, 'L') + "\n";
+    if (i % 50 == 9) data += std::string(101, 'L') + "\n" + std::string(3000, 'L') + "\n";
+  }
+  data += "last";
+  ++kept;
+  for (size_t chunk : {64, 65, 100, 1000, 4096, 1 << 20}) {
+    EXPECT_EQ(check_stream_offsets(data, chunk, 100), kept) << chunk;
+  }
+  EXPECT_EQ(check_stream_offsets(data + "\n" + std::string(200, 'L'), 64, 100),
+            kept);
+  EXPECT_EQ(check_stream_offsets("no bom\nx", 64, 100), 2u);
+  EXPECT_EQ(check_stream_offsets("\xEF\xBB", 64, 100), 1u);
+}
+
+TEST(JsonlReaderTest, OnlyPlainRegularFilesAreSeekable) {
+  testing::TempDir dir;
+  const std::string data = "{\"text\": \"a\"}\n{\"text\": \"b\"}\n";
+  testing::write_file(dir.file("a.jsonl"), data);
+  testing::write_file(dir.file("a.jsonl.gz"), testing::gzip(data));
+  testing::write_file(dir.file("a.jsonl.zst"), testing::zstd_compress(data));
+  JsonlReader reader({dir.file("a.jsonl"), dir.file("a.jsonl.gz"),
+                      dir.file("a.jsonl.zst"), dir.file("a.jsonl")},
+                     1024, 1 << 20);
+  std::vector<std::pair<uint32_t, bool>> seen;
+  Chunk chunk;
+  while (true) {
+    Result<bool> more = reader.next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status().to_string();
+    if (!*more) break;
+    EXPECT_EQ(chunk.stream_offset, 0u) << chunk.input;
+    seen.emplace_back(chunk.input, chunk.seekable);
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<uint32_t, bool>>{
+                      {0, true}, {1, false}, {2, false}, {3, true}}));
+  // In-memory sources cannot be read back by offset either.
+  JsonlReader strings({"s"}, 1024, 1 << 20,
+                      [&](const std::string&, uint64_t* size)
+                          -> Result<std::unique_ptr<ByteSource>> {
+                        *size = data.size();
+                        return string_source(data);
+                      });
+  ASSERT_TRUE(*strings.next(&chunk));
+  EXPECT_FALSE(chunk.seekable);
+}
+
 class CompressedTest : public ::testing::Test {
  protected:
   std::vector<std::string> read_file_lines(const std::string& path,

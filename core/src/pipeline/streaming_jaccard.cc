@@ -16,11 +16,11 @@ void ShingleSet::assign(std::span<const uint64_t> hashes) {
   while (capacity < 2 * hashes.size()) capacity *= 2;
   slots_.assign(capacity, 0);
   mask_ = capacity - 1;
-  size_ = 0;
+  values_.clear();
+  values_.reserve(hashes.size());
   has_zero_ = false;
   for (uint64_t h : hashes) {
     if (h == 0) {
-      size_ += !has_zero_;
       has_zero_ = true;
       continue;
     }
@@ -28,7 +28,7 @@ void ShingleSet::assign(std::span<const uint64_t> hashes) {
     while (slots_[at] != 0 && slots_[at] != h) at = (at + 1) & mask_;
     if (slots_[at] == 0) {
       slots_[at] = h;
-      ++size_;
+      values_.push_back(h);
     }
   }
 }
@@ -42,18 +42,16 @@ bool ShingleSet::contains(uint64_t hash) const {
 }
 
 size_t ShingleSet::intersection_size(const ShingleSet& other) const {
-  if (other.size_ < size_) return other.intersection_size(*this);
+  if (other.size() < size()) return other.intersection_size(*this);
   size_t common = has_zero_ && other.has_zero_;
-  for (uint64_t h : slots_) {
-    if (h != 0) common += other.contains(h);
-  }
+  for (uint64_t h : values_) common += other.contains(h);
   return common;
 }
 
 void ShingleSet::clear() {
   std::vector<uint64_t>().swap(slots_);
+  std::vector<uint64_t>().swap(values_);
   mask_ = 0;
-  size_ = 0;
   has_zero_ = false;
 }
 

@@ -26,19 +26,23 @@ class ShingleSet {
  public:
   // Replaces the set with the distinct values of `hashes`.
   void assign(std::span<const uint64_t> hashes);
-  size_t size() const { return size_; }
+  size_t size() const { return values_.size() + (has_zero_ ? 1 : 0); }
   // |this ∩ other|, probing the larger table with the smaller set's values.
   size_t intersection_size(const ShingleSet& other) const;
   // Bytes of the table.
-  size_t bytes() const { return slots_.size() * sizeof(uint64_t); }
+  size_t bytes() const {
+    return (slots_.size() + values_.capacity()) * sizeof(uint64_t);
+  }
   void clear();
 
  private:
   bool contains(uint64_t hash) const;
 
   std::vector<uint64_t> slots_;  // 0 = empty; the value 0 is `has_zero_`
+  // The distinct non-zero values, densely: intersections walk these rather
+  // than the table, whose empty slots make an unpredictable branch.
+  std::vector<uint64_t> values_;
   uint64_t mask_ = 0;
-  size_t size_ = 0;
   bool has_zero_ = false;
 };
 
