@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -151,10 +152,15 @@ size_t check_stream_offsets(const std::string& data, size_t chunk_bytes,
     for (size_t i = 0; i < chunk.lines.size(); ++i) {
       const LineSpan& s = chunk.lines[i];
       const uint64_t at = chunk.stream_offset + dropped + s.offset;
+      if (std::max(at, next_line_at) > data.size()) {
+        ADD_FAILURE() << "offset " << std::max(at, next_line_at)
+                      << " past the end, chunk " << chunk_bytes << " line "
+                      << chunk.first_line + i;
+        return checked;
+      }
       if (s.kind == LineKind::kTooLong) {
-        EXPECT_EQ(data.compare(next_line_at, s.length,
-                               std::string(s.length, 'L')),
-                  0)
+        EXPECT_EQ(
+            data.compare(next_line_at, s.length, std::string(s.length, 'L')), 0)
             << "chunk " << chunk_bytes << " line " << chunk.first_line + i;
         dropped += s.length + 1;
         next_line_at += s.length + 1;
@@ -162,9 +168,10 @@ size_t check_stream_offsets(const std::string& data, size_t chunk_bytes,
       }
       EXPECT_EQ(at, next_line_at)
           << "chunk " << chunk_bytes << " line " << chunk.first_line + i;
-      EXPECT_EQ(data.compare(at, s.length,
-                             std::string_view(chunk.data() + s.offset, s.length)),
-                0)
+      EXPECT_EQ(
+          data.compare(at, s.length,
+                       std::string_view(chunk.data() + s.offset, s.length)),
+          0)
           << "chunk " << chunk_bytes << " line " << chunk.first_line + i;
       next_line_at = at + s.length + 1;
       ++checked;
@@ -188,7 +195,8 @@ TEST(JsonlReaderTest, StreamOffsetsPlaceEveryLineInTheInput) {
       ++kept;
     }
     if (i % 11 == 3) data += std::string(101 + i * 13 % 900, 'L') + "\n";
-    if (i % 50 == 9) data += std::string(101, 'L') + "\n" + std::string(3000, 'L') + "\n";
+    if (i % 50 == 9)
+      data += std::string(101, 'L') + "\n" + std::string(3000, 'L') + "\n";
   }
   data += "last";
   ++kept;
@@ -222,12 +230,13 @@ TEST(JsonlReaderTest, OnlyPlainRegularFilesAreSeekable) {
   EXPECT_EQ(seen, (std::vector<std::pair<uint32_t, bool>>{
                       {0, true}, {1, false}, {2, false}, {3, true}}));
   // In-memory sources cannot be read back by offset either.
-  JsonlReader strings({"s"}, 1024, 1 << 20,
-                      [&](const std::string&, uint64_t* size)
-                          -> Result<std::unique_ptr<ByteSource>> {
-                        *size = data.size();
-                        return string_source(data);
-                      });
+  JsonlReader strings(
+      {"s"}, 1024, 1 << 20,
+      [&](const std::string&,
+          uint64_t* size) -> Result<std::unique_ptr<ByteSource>> {
+        *size = data.size();
+        return string_source(data);
+      });
   ASSERT_TRUE(*strings.next(&chunk));
   EXPECT_FALSE(chunk.seekable);
 }

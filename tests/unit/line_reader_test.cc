@@ -53,7 +53,8 @@ TEST_F(LineReaderTest, ReadsLinesAtTheirOffsets) {
   ASSERT_TRUE(reader.read_line(0, offsets_[2] + 3, &line).ok());
   EXPECT_EQ(line, "ond");
   // At the end of the file: nothing.
-  const uint64_t end = offsets_.back() + std::string("last without newline").size();
+  const uint64_t end =
+      offsets_.back() + std::string("last without newline").size();
   ASSERT_TRUE(reader.read_line(0, end, &line).ok());
   EXPECT_EQ(line, "");
 }
@@ -139,6 +140,19 @@ TEST_F(LineReaderTest, LineLongerThanTheLimitIsAnIoErrorNamingThePath) {
   // The reader stays usable.
   ASSERT_TRUE(reader.read_line(0, offsets_[2], &line).ok());
   EXPECT_EQ(line, "ok");
+}
+
+// The limit holds also when the line's end is found in the first read.
+TEST_F(LineReaderTest, ShortLineOverTheLimitIsAnIoError) {
+  const std::string path = write(
+      "short.jsonl", {std::string(5000, 'x'), std::string(1000, 'y')}, "");
+  LineReader reader({path}, 1000);
+  ASSERT_TRUE(reader.open().ok());
+  std::string line;
+  EXPECT_EQ(reader.read_line(0, offsets_[0], &line).code(),
+            StatusCode::kIOError);
+  ASSERT_TRUE(reader.read_line(0, offsets_[1], &line).ok());
+  EXPECT_EQ(line.size(), 1000u);
 }
 
 }  // namespace

@@ -32,7 +32,9 @@ std::vector<uint64_t> draw(std::mt19937_64& rng,
                            bool zero) {
   std::vector<uint64_t> out;
   for (size_t i = 0; i < n; ++i) out.push_back(pool[rng() % pool.size()]);
-  if (zero) out.insert(out.begin() + static_cast<ptrdiff_t>(rng() % (n + 1)), 0);
+  if (zero) {
+    out.insert(out.begin() + static_cast<ptrdiff_t>(rng() % (n + 1)), 0);
+  }
   return out;
 }
 
@@ -130,7 +132,9 @@ struct PairCase {
 PairCase random_case(uint64_t seed, size_t docs, size_t num_pairs) {
   std::mt19937_64 rng(seed);
   std::set<DocId> chosen;
-  while (chosen.size() < docs) chosen.insert(static_cast<DocId>(rng() % (4 * docs)));
+  while (chosen.size() < docs) {
+    chosen.insert(static_cast<DocId>(rng() % (4 * docs)));
+  }
   const std::vector<DocId> ids(chosen.begin(), chosen.end());
   std::set<uint64_t> pairs;
   while (pairs.size() < num_pairs) {
@@ -154,7 +158,8 @@ PairCase random_case(uint64_t seed, size_t docs, size_t num_pairs) {
 void brute_force(const PairCase& c, std::vector<uint32_t>* common,
                  std::vector<uint32_t>* all) {
   for (uint64_t pair : c.pairs) {
-    const std::vector<uint64_t>& va = c.shingles.at(static_cast<DocId>(pair >> 32));
+    const std::vector<uint64_t>& va =
+        c.shingles.at(static_cast<DocId>(pair >> 32));
     const std::vector<uint64_t>& vb = c.shingles.at(static_cast<DocId>(pair));
     const std::set<uint64_t> a(va.begin(), va.end()), b(vb.begin(), vb.end());
     std::set<uint64_t> u = a;
@@ -230,9 +235,9 @@ TEST(StreamingJaccardTest, EmptySetsGiveEmptyUnions) {
   EXPECT_EQ(std::vector<uint32_t>(jaccard.intersections().begin(),
                                   jaccard.intersections().end()),
             (std::vector<uint32_t>{0, 2, 0}));
-  EXPECT_EQ(std::vector<uint32_t>(jaccard.unions().begin(),
-                                  jaccard.unions().end()),
-            (std::vector<uint32_t>{3, 3, 0}));
+  EXPECT_EQ(
+      std::vector<uint32_t>(jaccard.unions().begin(), jaccard.unions().end()),
+      (std::vector<uint32_t>{3, 3, 0}));
 }
 
 // The pipeline's order: batches of positions; the sets of batch k + 1 are
@@ -262,8 +267,8 @@ TEST(StreamingJaccardTest, EqualsBruteForceWhenBatchesOverlap) {
   }
 }
 
-// As the pipeline runs it: intersect() of batch k + 1 on other threads while
-// batch k is released and batch k + 2 put.
+// As the pipeline runs it: intersect() of batch k on two threads while batch
+// k - 1 is released and batch k + 1 put.
 TEST(StreamingJaccardTest, EqualsBruteForceWithConcurrentIntersect) {
   const PairCase c = random_case(77, 400, 3000);
   StreamingJaccard jaccard(c.pairs);
@@ -319,13 +324,14 @@ TEST(StreamingJaccardTest, PeakBytesFollowThePairSpans) {
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   StreamingJaccard jaccard(pairs);
   ASSERT_EQ(jaccard.documents().size(), kDocs);
-  // 100 shingles per set: one table of 256 slots each.
+  // 100 shingles per set, so every set has the same bytes().
   size_t set_bytes = 0, total_bytes = 0;
-  std::vector<uint32_t> common;
   for (size_t p = 0; p < kDocs; ++p) {
     // Document d holds d..d+99: neighbours at distance k share 100 - k.
     std::vector<uint64_t> hashes;
-    for (uint64_t h = p; h < p + 100; ++h) hashes.push_back(h * 0x9e3779b97f4a7c15);
+    for (uint64_t h = p; h < p + 100; ++h) {
+      hashes.push_back(h * 0x9e3779b97f4a7c15);
+    }
     ShingleSet set = set_of(hashes);
     set_bytes = std::max(set_bytes, set.bytes());
     total_bytes += set.bytes();

@@ -169,7 +169,8 @@ TEST(ShinglerTest, ShortTextsAreOneShingle) {
   EXPECT_EQ(a, copy);
   // 20 tokens: shingled as usual.
   ASSERT_TRUE(
-      shingler.shingle("a b c d e f g h i j k l m n o p q r s t", &longer).ok());
+      shingler.shingle("a b c d e f g h i j k l m n o p q r s t", &longer)
+          .ok());
   EXPECT_EQ(longer.size(), 18u);
   // 19 tokens are one shingle: the hash of all 19 token hashes.
   longer.clear();

@@ -60,6 +60,10 @@ Status LineReader::read_line(uint32_t input, uint64_t offset,
         end != nullptr
             ? static_cast<size_t>(static_cast<const char*>(end) - line->data())
             : have + static_cast<size_t>(got);
+    if (length > max_line_bytes_) {
+      return Status::IOError(paths_[input] +
+                             ": changed since it was first read");
+    }
     if (end != nullptr || got == 0) {
       // Defined padding bytes for the parser, kept as capacity.
       line->resize(length);
@@ -69,10 +73,6 @@ Status LineReader::read_line(uint32_t input, uint64_t offset,
     }
     line->resize(length);
     want = length;
-    if (length > max_line_bytes_) {
-      return Status::IOError(paths_[input] +
-                             ": changed since it was first read");
-    }
   }
 }
 
