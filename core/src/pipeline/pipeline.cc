@@ -354,6 +354,54 @@ Status stream_sets_from_chunks(tbb::task_arena& arena,
   return Status::OK();
 }
 
+// Reads documents back by the offsets of their lines and shingles them, for
+// exact verification. Thread-safe after open(); the first failure is kept.
+class OffsetShingler {
+ public:
+  OffsetShingler(const DedupOptions& options,
+                 const std::vector<std::string>& inputs, const Corpus& corpus)
+      : options_(options),
+        inputs_(inputs),
+        corpus_(corpus),
+        lines_(inputs, options.max_line_bytes) {}
+
+  Status open() { return lines_.open(); }
+
+  void shingle(DocId doc, internal::ShingleSet* set) {
+    Local& local = locals_.local();
+    if (!local.worker) local.worker = std::make_unique<ChunkWorker>(options_);
+    uint32_t input = 0;
+    uint64_t offset = 0;
+    Status s = corpus_.line_place(doc, &input, &offset)
+                   ? lines_.read_line(input, offset, &local.line)
+                   : Status::Internal("no line place");
+    if (s.ok() && !local.worker->shingle_set(local.line, set)) {
+      s = Status::IOError(inputs_[input] +
+                          ": changed between the first pass and exact "
+                          "verification");
+    }
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(failure_mu_);
+      if (failure_.ok()) failure_ = s;
+    }
+  }
+
+  Status failure() const { return failure_; }
+
+ private:
+  struct Local {
+    std::unique_ptr<ChunkWorker> worker;
+    std::string line;
+  };
+  const DedupOptions& options_;
+  const std::vector<std::string>& inputs_;
+  const Corpus& corpus_;
+  internal::LineReader lines_;
+  tbb::enumerable_thread_specific<Local> locals_;
+  std::mutex failure_mu_;
+  Status failure_;
+};
+
 // Exact verification by offset: only the lines of the documents `jaccard`
 // needs are read again, in batches shingled in parallel. REQUIRES: every
 // one of them has a Corpus::line_place().
@@ -366,74 +414,43 @@ Status stream_sets_by_offset(tbb::task_arena& arena,
   // flight stay small.
   constexpr size_t kBatchDocs = 64;
   struct Batch {
-    ExactBatch exact;
+    ExactBatch exact;  // `wanted` holds (0, position)
   };
-  internal::LineReader lines(inputs, options.max_line_bytes);
-  NEARDUP_RETURN_IF_ERROR(lines.open());
+  OffsetShingler shingler(options, inputs, corpus);
+  NEARDUP_RETURN_IF_ERROR(shingler.open());
   const std::vector<DocId>& wanted = jaccard->documents();
-  struct Local {
-    std::unique_ptr<ChunkWorker> worker;
-    std::string line;
-  };
-  tbb::enumerable_thread_specific<Local> locals;
-  std::mutex failure_mu;
-  Status failure;
   size_t next = 0;
-  // Reads and shingles one document; the first failure is kept.
-  auto shingle = [&](Local& local, uint32_t position,
-                     internal::ShingleSet* set) {
-    uint32_t input = 0;
-    uint64_t offset = 0;
-    Status s = corpus.line_place(wanted[position], &input, &offset)
-                   ? lines.read_line(input, offset, &local.line)
-                   : Status::Internal("no line place");
-    if (s.ok() && !local.worker->shingle_set(local.line, set)) {
-      s = Status::IOError(inputs[input] +
-                          ": changed between the first pass and exact "
-                          "verification");
+  auto next_batch = [&](tbb::flow_control& fc) -> Batch* {
+    if (next >= wanted.size()) {
+      fc.stop();
+      return nullptr;
     }
-    if (!s.ok()) {
-      std::lock_guard<std::mutex> lock(failure_mu);
-      if (failure.ok()) failure = s;
+    auto* batch = new Batch;
+    for (; next < wanted.size() && batch->exact.wanted.size() < kBatchDocs;
+         ++next) {
+      batch->exact.wanted.emplace_back(0, static_cast<uint32_t>(next));
     }
+    return batch;
+  };
+  auto shingle_batch = [&](Batch* batch) {
+    ExactBatch& exact = batch->exact;
+    exact.sets.resize(exact.wanted.size());
+    for (size_t i = 0; i < exact.wanted.size(); ++i) {
+      shingler.shingle(wanted[exact.wanted[i].second], &exact.sets[i]);
+    }
+    return batch;
   };
   arena.execute([&] {
     tbb::parallel_pipeline(
         static_cast<size_t>(threads * kTokensPerThread),
         tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
-                                       [&](tbb::flow_control& fc) -> Batch* {
-                                         if (next >= wanted.size()) {
-                                           fc.stop();
-                                           return nullptr;
-                                         }
-                                         auto* batch = new Batch;
-                                         for (; next < wanted.size() &&
-                                                batch->exact.wanted.size() <
-                                                    kBatchDocs;
-                                              ++next) {
-                                           batch->exact.wanted.emplace_back(
-                                               0, static_cast<uint32_t>(next));
-                                         }
-                                         return batch;
-                                       }) &
-            tbb::make_filter<Batch*, Batch*>(
-                tbb::filter_mode::parallel,
-                [&](Batch* batch) {
-                  Local& local = locals.local();
-                  if (!local.worker) {
-                    local.worker = std::make_unique<ChunkWorker>(options);
-                  }
-                  ExactBatch& exact = batch->exact;
-                  exact.sets.resize(exact.wanted.size());
-                  for (size_t i = 0; i < exact.wanted.size(); ++i) {
-                    shingle(local, exact.wanted[i].second, &exact.sets[i]);
-                  }
-                  return batch;
-                }) &
+                                       next_batch) &
+            tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
+                                             shingle_batch) &
             exact_pipeline_tail<Batch>(jaccard, &Batch::exact,
                                        [](Batch* batch) { delete batch; }));
   });
-  return failure;
+  return shingler.failure();
 }
 
 // Exact Jaccard similarities of `pairs`, streamed in input order: by
@@ -469,14 +486,67 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
   return Status::OK();
 }
 
-// Merges the bands' candidate pairs: sorted, without repeats.
-std::vector<uint64_t> merge_band_pairs(
-    tbb::task_arena& arena, std::vector<std::vector<uint64_t>>* band_pairs) {
+// How many of the signatures' entries must agree for a candidate to be kept
+// in the bands (`keep`), and to be accepted on its estimate without a second
+// read (`sure`); the candidates in between are read back. With kEstimate
+// both are the threshold's `need`.
+struct EqualEntryBounds {
+  int keep = 0, sure = 0, need = 0;
+};
+
+// kBorderline decides a pair by its estimate when that is more than 3
+// standard deviations from the threshold (chance ~1e-3 of the wrong side at
+// that distance, less beyond) and reads the rest back; kExact reads back
+// every candidate not more than 4 below (~3e-5). On the 1 GB generated dump,
+// 3 instead of 4 halves the pairs read back and changes no cluster.
+EqualEntryBounds equal_entry_bounds(const MinHashOptions& options, int length) {
+  const double t = options.threshold;
+  const double sd = std::sqrt(t * (1 - t) / length);
+  EqualEntryBounds b;
+  b.need = min_equal_entries(t, length);
+  const double margin = options.verification == Verification::kExact ? 4 : 3;
+  switch (options.verification) {
+    case Verification::kEstimate:
+      b.keep = b.sure = b.need;
+      break;
+    case Verification::kExact:
+      b.keep = min_equal_entries(std::max(t - margin * sd, 1e-9), length);
+      b.sure = length + 1;
+      break;
+    case Verification::kBorderline:
+      b.keep = min_equal_entries(std::max(t - margin * sd, 1e-9), length);
+      b.sure = min_equal_entries(std::min(t + margin * sd, 1.0), length);
+      break;
+  }
+  return b;
+}
+
+// The candidate pairs of banded LSH over the 8-bit signatures, one task per
+// band, each verified on the spot down to `keep` equal entries; sorted,
+// without repeats. Counts the distinct candidates in `stats`.
+std::vector<uint64_t> lsh_candidates(tbb::task_arena& arena,
+                                     const Corpus& corpus, int keep,
+                                     DedupStats* stats) {
+  std::vector<DocId> docs;
+  docs.reserve(corpus.size() - stats->empty_documents);
+  for (DocId doc = 0; doc < corpus.size(); ++doc) {
+    if (!corpus.empty[doc]) docs.push_back(doc);
+  }
+  std::vector<std::vector<uint64_t>> band_pairs(stats->bands);
+  std::vector<uint64_t> band_seen(stats->bands, 0);
+  arena.execute([&] {
+    tbb::parallel_for(0, stats->bands, [&](int band) {
+      band_candidates(corpus.signatures, docs, band, stats->rows, keep,
+                      &band_pairs[band], &band_seen[band]);
+    });
+  });
+  std::vector<DocId>().swap(docs);
+  for (uint64_t n : band_seen) stats->candidate_pairs += n;
   std::vector<uint64_t> candidates;
   size_t total = 0;
-  for (const auto& b : *band_pairs) total += b.size();
+  for (const auto& b : band_pairs) total += b.size();
   candidates.reserve(total);
-  for (auto& b : *band_pairs) {
+  for (auto& b : band_pairs) {
     candidates.insert(candidates.end(), b.begin(), b.end());
     std::vector<uint64_t>().swap(b);
   }
@@ -487,58 +557,24 @@ std::vector<uint64_t> merge_band_pairs(
   return candidates;
 }
 
-// MinHash: banded LSH over the 8-bit signatures, one task per band, then
-// each distinct candidate pair verified by its signature estimate or, near
-// the threshold, by its exact Jaccard similarity.
+// MinHash: banded LSH, then each distinct candidate pair decided by its
+// signature estimate or, near the threshold, by its exact Jaccard
+// similarity.
 Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                           const std::vector<std::string>& inputs,
                           const Corpus& corpus, DedupStats* stats,
                           std::vector<DocPair>* pairs) {
   const int length = corpus.signature_length;
-  std::vector<DocId> docs;
-  docs.reserve(corpus.size() - stats->empty_documents);
-  for (DocId doc = 0; doc < corpus.size(); ++doc) {
-    if (!corpus.empty[doc]) docs.push_back(doc);
-  }
-  // kBorderline decides a pair by its estimate when that is more than 3
-  // standard deviations from the threshold (chance ~1e-3 of the wrong side
-  // at that distance, less beyond) and reads the rest back; kExact reads back
-  // every candidate not more than 4 below (~3e-5). Candidates below `keep`
-  // are dropped in the bands. On the 1 GB generated dump, 3 instead of 4
-  // halves the pairs read back and changes no cluster.
-  const Verification verification = options.minhash.verification;
-  const double threshold = options.minhash.threshold;
-  const double sd = std::sqrt(threshold * (1 - threshold) / length);
-  const int need = min_equal_entries(threshold, length);
-  const double margin = verification == Verification::kExact ? 4 : 3;
-  const int keep =
-      verification == Verification::kEstimate
-          ? need
-          : min_equal_entries(std::max(threshold - margin * sd, 1e-9), length);
-  const int sure =
-      verification == Verification::kExact ? length + 1
-      : verification == Verification::kEstimate
-          ? need
-          : min_equal_entries(std::min(threshold + margin * sd, 1.0), length);
-  std::vector<std::vector<uint64_t>> band_pairs(stats->bands);
-  std::vector<uint64_t> band_seen(stats->bands, 0);
-  arena.execute([&] {
-    tbb::parallel_for(0, stats->bands, [&](int band) {
-      band_candidates(corpus.signatures, docs, band, stats->rows, keep,
-                      &band_pairs[band], &band_seen[band]);
-    });
-  });
-  std::vector<DocId>().swap(docs);
-  const std::vector<uint64_t> candidates = merge_band_pairs(arena, &band_pairs);
-  for (uint64_t n : band_seen) stats->candidate_pairs += n;
-
+  const EqualEntryBounds bounds = equal_entry_bounds(options.minhash, length);
+  const std::vector<uint64_t> candidates =
+      lsh_candidates(arena, corpus, bounds.keep, stats);
   std::vector<uint16_t> equal(candidates.size());
   std::vector<uint64_t> borderline;
   for (size_t i = 0; i < candidates.size(); ++i) {
     equal[i] = static_cast<uint16_t>(
         equal_entries(corpus.signature(static_cast<DocId>(candidates[i] >> 32)),
                       corpus.signature(static_cast<DocId>(candidates[i]))));
-    if (equal[i] < sure) borderline.push_back(candidates[i]);
+    if (equal[i] < bounds.sure) borderline.push_back(candidates[i]);
   }
   std::vector<uint32_t> common, all;
   if (!borderline.empty()) {
@@ -546,9 +582,10 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                                           borderline, stats, &common, &all));
   }
   stats->exact_pairs = borderline.size();
+  const double threshold = options.minhash.threshold;
   size_t b = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (equal[i] < sure) {
+    if (equal[i] < bounds.sure) {
       const size_t k = b++;
       // common / all >= threshold, without rounding the quotient.
       if (all[k] == 0 || common[k] < threshold * all[k]) continue;
