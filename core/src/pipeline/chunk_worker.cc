@@ -142,7 +142,7 @@ bool ChunkWorker::shingle_set(std::string_view line, ShingleSet* out) {
   if (!record_.ok || !shingler_.shingle(record_.text, &shingles_).ok()) {
     return false;
   }
-  out->assign(shingles_);
+  out->assign(shingles_, &set_table_);
   return true;
 }
 

@@ -86,6 +86,7 @@ class ChunkWorker {
   Shingler shingler_;
   ParsedRecord record_;
   std::vector<uint64_t> shingles_;
+  ShingleTable set_table_;  // shingle_set()'s scratch
   Mode mode_;
   Algorithm algorithm_;
   std::unique_ptr<StoryFingerprinter> fingerprinter_;

@@ -254,10 +254,12 @@ Status find_simhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
 
 // The end of both exact-verification pipelines: the batch's sets are
 // stored in order, its pairs computed in parallel, then the sets no longer
-// needed dropped in order (StreamingJaccard's contract). `done` recycles the
-// token.
+// needed dropped in order (StreamingJaccard's contract). `tables` gives each
+// thread its scratch table; `done` recycles the token.
+using ShingleTables = tbb::enumerable_thread_specific<internal::ShingleTable>;
 template <typename T>
 tbb::filter<T*, void> exact_pipeline_tail(internal::StreamingJaccard* jaccard,
+                                          ShingleTables* tables,
                                           ExactBatch T::*batch,
                                           const std::function<void(T*)>& done) {
   return tbb::make_filter<T*, T*>(
@@ -271,9 +273,10 @@ tbb::filter<T*, void> exact_pipeline_tail(internal::StreamingJaccard* jaccard,
              }) &
          tbb::make_filter<T*, T*>(
              tbb::filter_mode::parallel,
-             [jaccard, batch](T* item) {
+             [jaccard, tables, batch](T* item) {
+               internal::ShingleTable& table = tables->local();
                for (auto [line, position] : (item->*batch).wanted) {
-                 jaccard->intersect(position);
+                 jaccard->intersect(position, &table);
                }
                return item;
              }) &
@@ -301,6 +304,7 @@ Status stream_sets_from_chunks(tbb::task_arena& arena,
   size_t next_wanted = 0;
   WorkPool pool;
   tbb::enumerable_thread_specific<std::unique_ptr<ChunkWorker>> workers;
+  ShingleTables tables;
   Status failure;
   std::atomic<bool> changed{false};
   arena.execute([&] {
@@ -343,7 +347,7 @@ Status stream_sets_from_chunks(tbb::task_arena& arena,
                   }
                   return work;
                 }) &
-            exact_pipeline_tail<Work>(jaccard, &Work::exact,
+            exact_pipeline_tail<Work>(jaccard, &tables, &Work::exact,
                                       [&pool](Work* work) { pool.put(work); }));
   });
   NEARDUP_RETURN_IF_ERROR(failure);
@@ -418,6 +422,7 @@ Status stream_sets_by_offset(tbb::task_arena& arena,
   };
   OffsetShingler shingler(options, inputs, corpus);
   NEARDUP_RETURN_IF_ERROR(shingler.open());
+  ShingleTables tables;
   const std::vector<DocId>& wanted = jaccard->documents();
   size_t next = 0;
   auto next_batch = [&](tbb::flow_control& fc) -> Batch* {
@@ -447,7 +452,7 @@ Status stream_sets_by_offset(tbb::task_arena& arena,
                                        next_batch) &
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
                                              shingle_batch) &
-            exact_pipeline_tail<Batch>(jaccard, &Batch::exact,
+            exact_pipeline_tail<Batch>(jaccard, &tables, &Batch::exact,
                                        [](Batch* batch) { delete batch; }));
   });
   return shingler.failure();

@@ -11,48 +11,63 @@ DocId second_of(uint64_t pair) { return static_cast<DocId>(pair); }
 
 }  // namespace
 
-void ShingleSet::assign(std::span<const uint64_t> hashes) {
+void ShingleTable::reset(size_t expected) {
   size_t capacity = 16;
-  while (capacity < 2 * hashes.size()) capacity *= 2;
+  while (capacity < 2 * expected) capacity *= 2;
   slots_.assign(capacity, 0);
   mask_ = capacity - 1;
-  values_.clear();
-  values_.reserve(hashes.size());
   has_zero_ = false;
-  for (uint64_t h : hashes) {
-    if (h == 0) {
-      has_zero_ = true;
-      continue;
-    }
-    uint64_t at = h & mask_;
-    while (slots_[at] != 0 && slots_[at] != h) at = (at + 1) & mask_;
-    if (slots_[at] == 0) {
-      slots_[at] = h;
-      values_.push_back(h);
-    }
-  }
 }
 
-bool ShingleSet::contains(uint64_t hash) const {
+bool ShingleTable::insert(uint64_t hash) {
+  if (hash == 0) {
+    const bool added = !has_zero_;
+    has_zero_ = true;
+    return added;
+  }
+  uint64_t at = hash & mask_;
+  while (slots_[at] != 0) {
+    if (slots_[at] == hash) return false;
+    at = (at + 1) & mask_;
+  }
+  slots_[at] = hash;
+  return true;
+}
+
+bool ShingleTable::contains(uint64_t hash) const {
   if (hash == 0) return has_zero_;
+  if (slots_.empty()) return false;
   for (uint64_t at = hash & mask_;; at = (at + 1) & mask_) {
     if (slots_[at] == hash) return true;
     if (slots_[at] == 0) return false;
   }
 }
 
-size_t ShingleSet::intersection_size(const ShingleSet& other) const {
-  if (other.size() < size()) return other.intersection_size(*this);
-  size_t common = has_zero_ && other.has_zero_;
-  for (uint64_t h : values_) common += other.contains(h);
-  return common;
+void ShingleSet::assign(std::span<const uint64_t> hashes,
+                        ShingleTable* scratch) {
+  scratch->reset(hashes.size());
+  values_.clear();
+  values_.reserve(hashes.size());
+  for (uint64_t h : hashes) {
+    if (scratch->insert(h)) values_.push_back(h);
+  }
+  // Sized exactly, as the set may wait long for its partners; a no-op when
+  // no shingle repeats.
+  values_.shrink_to_fit();
 }
 
-void ShingleSet::clear() {
-  std::vector<uint64_t>().swap(slots_);
-  std::vector<uint64_t>().swap(values_);
-  mask_ = 0;
-  has_zero_ = false;
+void ShingleSet::assign(std::span<const uint64_t> hashes) {
+  ShingleTable scratch;
+  assign(hashes, &scratch);
+}
+
+size_t ShingleSet::intersection_size(const ShingleSet& other) const {
+  ShingleTable table;
+  table.reset(other.size());
+  for (uint64_t h : other.values_) table.insert(h);
+  size_t common = 0;
+  for (uint64_t h : values_) common += table.contains(h);
+  return common;
 }
 
 StreamingJaccard::StreamingJaccard(std::span<const uint64_t> pairs)
@@ -96,18 +111,28 @@ void StreamingJaccard::put(size_t position, ShingleSet&& set) {
   peak_bytes_ = std::max(peak_bytes_, now);
 }
 
-void StreamingJaccard::intersect(size_t position) {
+void StreamingJaccard::intersect(size_t position, ShingleTable* scratch) {
+  const uint32_t begin = later_begin_[position];
+  const uint32_t end = later_begin_[position + 1];
+  if (begin == end) return;
   const ShingleSet& b = sets_[position];
-  for (uint32_t k = later_begin_[position]; k < later_begin_[position + 1];
-       ++k) {
+  scratch->reset(b.size());
+  for (uint64_t h : b.values()) scratch->insert(h);
+  for (uint32_t k = begin; k < end; ++k) {
     const uint32_t pair = by_later_[k];
     const auto earlier =
         std::lower_bound(docs_.begin(), docs_.end(), first_of(pairs_[pair]));
     const ShingleSet& a = sets_[earlier - docs_.begin()];
-    const size_t common = a.intersection_size(b);
+    size_t common = 0;
+    for (uint64_t h : a.values()) common += scratch->contains(h);
     common_[pair] = static_cast<uint32_t>(common);
     all_[pair] = static_cast<uint32_t>(a.size() + b.size() - common);
   }
+}
+
+void StreamingJaccard::intersect(size_t position) {
+  ShingleTable scratch;
+  intersect(position, &scratch);
 }
 
 void StreamingJaccard::release(size_t position) {

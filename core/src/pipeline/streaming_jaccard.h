@@ -17,33 +17,43 @@
 
 namespace neardup::internal {
 
-// A set of shingle hashes in an open-addressing table (linear probing, at
-// most half full). Building one is O(n) where sorting for a merge
-// intersection is O(n log n), which was most of the cost of exact
-// verification. Shingle hashes are XXH3 outputs, so their low bits index the
-// table directly.
-class ShingleSet {
+// An open-addressing hash set of shingle hashes (linear probing, at most
+// half full), reused from set to set: one per thread. Building one is O(n)
+// where sorting for a merge intersection is O(n log n), which was most of the
+// cost of exact verification. Shingle hashes are XXH3 outputs, so their low
+// bits index the table directly. Not thread-safe.
+class ShingleTable {
  public:
-  // Replaces the set with the distinct values of `hashes`.
-  void assign(std::span<const uint64_t> hashes);
-  size_t size() const { return values_.size() + (has_zero_ ? 1 : 0); }
-  // |this ∩ other|, probing the larger table with the smaller set's values.
-  size_t intersection_size(const ShingleSet& other) const;
-  // Bytes of the table.
-  size_t bytes() const {
-    return (slots_.size() + values_.capacity()) * sizeof(uint64_t);
-  }
-  void clear();
-
- private:
+  // Empties the table and makes room for `expected` values.
+  void reset(size_t expected);
+  // Adds `hash`; returns false if it was already there.
+  bool insert(uint64_t hash);
   bool contains(uint64_t hash) const;
 
+ private:
   std::vector<uint64_t> slots_;  // 0 = empty; the value 0 is `has_zero_`
-  // The distinct non-zero values, densely: intersections walk these rather
-  // than the table, whose empty slots make an unpredictable branch.
-  std::vector<uint64_t> values_;
   uint64_t mask_ = 0;
   bool has_zero_ = false;
+};
+
+// The distinct shingle hashes of one document, as a plain array (8 bytes a
+// hash while it waits for its partners); intersections go through a
+// ShingleTable.
+class ShingleSet {
+ public:
+  // Replaces the set with the distinct values of `hashes`; `scratch` finds
+  // the repeats. The overload without one allocates its own.
+  void assign(std::span<const uint64_t> hashes, ShingleTable* scratch);
+  void assign(std::span<const uint64_t> hashes);
+  size_t size() const { return values_.size(); }
+  std::span<const uint64_t> values() const { return values_; }
+  size_t bytes() const { return values_.capacity() * sizeof(uint64_t); }
+  void clear() { std::vector<uint64_t>().swap(values_); }
+  // |this ∩ other|. Allocates a table; StreamingJaccard reuses one instead.
+  size_t intersection_size(const ShingleSet& other) const;
+
+ private:
+  std::vector<uint64_t> values_;
 };
 
 // The exact Jaccard similarities of candidate pairs, computed while the
@@ -71,6 +81,9 @@ class StreamingJaccard {
   // Stores the shingle set of documents()[position].
   void put(size_t position, ShingleSet&& set);
   // Computes every pair whose later document is documents()[position].
+  // `scratch` (one per thread) holds that document's set as a table; the
+  // overload without one allocates its own.
+  void intersect(size_t position, ShingleTable* scratch);
   void intersect(size_t position);
   // Drops the sets whose last partner is at or before `position`.
   void release(size_t position);
