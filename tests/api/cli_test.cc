@@ -57,7 +57,10 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
                              "--bands",
                              "--rows",
                              "--exact",
+                             "--verify",
                              "--clustering",
+                             "--bound-ratio",
+                             "--short-text-words",
                              "--mode",
                              "--idf",
                              "--story-similarity",
@@ -68,7 +71,8 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
   EXPECT_NE(r.out.find("eval"), std::string::npos) << r.out;
   CliRun e = run_cli("eval --help");
   EXPECT_EQ(e.exit_code, 0);
-  for (const char* option : {"--clusters", "--truth", "--json"}) {
+  for (const char* option : {"--clusters", "--truth", "--json", "--pairs",
+                             "--pair-labels", "--short-text-words"}) {
     EXPECT_NE(e.out.find(option), std::string::npos) << option << "\n" << e.out;
   }
 }
@@ -92,6 +96,10 @@ TEST(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("dedup --bands 4 x.jsonl").exit_code, 2);  // no --rows
   EXPECT_EQ(run_cli("dedup --bands 64 --rows 4 x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("dedup --clustering sideways x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --verify maybe x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --exact --verify estimate x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --bound-ratio 1.5 x.jsonl").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --short-text-words 1001 x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("tune --threshold 0").exit_code, 2);
 }
 
@@ -149,7 +157,10 @@ TEST(CliTest, AlgorithmsAndClusteringsRunFromTheCommandLine) {
   testing::TempDir dir;
   for (const char* flags :
        {"--algo simhash", "--algo minhash --threshold 0.8 --exact",
-        "--clustering representative", "--bands 20 --rows 5"}) {
+        "--clustering representative", "--bands 20 --rows 5",
+        "--verify estimate --clustering components",
+        "--bound-ratio 0.8 --short-text-words 0",
+        "--algo simhash --clustering bounded"}) {
     CliRun r = run_cli(std::string("dedup -q ") + flags + " " + kReuters +
                        " --stats " + dir.file("s.json"));
     ASSERT_EQ(r.exit_code, 0) << flags << "\n" << r.out;
@@ -188,6 +199,23 @@ TEST(CliTest, DedupWritesEveryOutputAndASummary) {
   const std::string output =
       testing::zstd_decompress_file(dir.file("o.jsonl.zst"));
   EXPECT_GT(output.size(), 1000000u);
+}
+
+// Exact verification reads the borderline pairs' documents back from stdin's
+// spool by offset: the same clusters as from the file.
+TEST(CliTest, StdinGivesTheClustersOfTheFile) {
+  testing::TempDir dir;
+  CliRun file =
+      run_cli("dedup -q " + kReuters + " --clusters " + dir.file("file.jsonl") +
+              " --stats " + dir.file("s.json"));
+  ASSERT_EQ(file.exit_code, 0) << file.out;
+  EXPECT_EQ(testing::read_file(dir.file("s.json")).find("\"exact_pairs\": 0,"),
+            std::string::npos);
+  CliRun piped = run_cli("dedup -q - --clusters " + dir.file("stdin.jsonl") +
+                         " < " + kReuters);
+  ASSERT_EQ(piped.exit_code, 0) << piped.out;
+  EXPECT_EQ(testing::read_file(dir.file("stdin.jsonl")),
+            testing::read_file(dir.file("file.jsonl")));
 }
 
 TEST(CliTest, ReadsStdinAndWritesTheOutputToStdout) {
