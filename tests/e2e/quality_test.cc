@@ -18,6 +18,16 @@
 namespace neardup {
 namespace {
 
+// Runs dedup with the default options on `dump` and reads the clusters back.
+Result<eval::Labels> default_clusters(const std::string& dump,
+                                      const testing::TempDir& dir) {
+  DedupOutputs outputs;
+  outputs.clusters_path = dir.file("clusters.jsonl");
+  Result<DedupStats> stats = run_dedup(DedupOptions{}, {dump}, outputs);
+  if (!stats.ok()) return stats.status();
+  return eval::read_clusters(outputs.clusters_path);
+}
+
 TEST(QualityTest, DefaultModeCatchesCopiesWithoutFalseMerges) {
   testing::TempDir dir;
   gen::GenOptions gen_options;
@@ -26,12 +36,7 @@ TEST(QualityTest, DefaultModeCatchesCopiesWithoutFalseMerges) {
   const std::string truth = dir.file("truth.tsv");
   ASSERT_TRUE(gen::write_dump(gen_options, dump, truth).ok());
 
-  DedupOutputs outputs;
-  outputs.clusters_path = dir.file("clusters.jsonl");
-  Result<DedupStats> stats = run_dedup(DedupOptions{}, {dump}, outputs);
-  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
-
-  Result<eval::Labels> predicted = eval::read_clusters(outputs.clusters_path);
+  Result<eval::Labels> predicted = default_clusters(dump, dir);
   ASSERT_TRUE(predicted.ok()) << predicted.status().to_string();
   Result<eval::Labels> labels = eval::read_truth(truth, {});
   ASSERT_TRUE(labels.ok()) << labels.status().to_string();
@@ -60,11 +65,7 @@ TEST(QualityTest, DefaultModeCatchesCopiesWithoutFalseMerges) {
 // Reuters 0.9567 and 0.7008, AG News 0.9610 and 0.9886.
 void expect_oracle_targets(const std::string& dump) {
   testing::TempDir dir;
-  DedupOutputs outputs;
-  outputs.clusters_path = dir.file("clusters.jsonl");
-  Result<DedupStats> stats = run_dedup(DedupOptions{}, {dump}, outputs);
-  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
-  Result<eval::Labels> predicted = eval::read_clusters(outputs.clusters_path);
+  Result<eval::Labels> predicted = default_clusters(dump, dir);
   ASSERT_TRUE(predicted.ok()) << predicted.status().to_string();
   Result<eval::OracleScores> scores =
       eval::run_oracle(dump, eval::OracleOptions{}, 0.5, *predicted);

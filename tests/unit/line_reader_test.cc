@@ -31,6 +31,19 @@ class LineReaderTest : public ::testing::Test {
     return path;
   }
 
+  // Reads every line written by write() back by its offset, then the tail.
+  void expect_lines(const LineReader& reader,
+                    const std::vector<std::string>& lines,
+                    const std::string& tail) {
+    std::string line;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      ASSERT_TRUE(reader.read_line(0, offsets_[i], &line).ok()) << "line " << i;
+      EXPECT_EQ(line, lines[i]) << "line " << i;
+    }
+    ASSERT_TRUE(reader.read_line(0, offsets_.back(), &line).ok());
+    EXPECT_EQ(line, tail);
+  }
+
   testing::TempDir dir_;
   std::vector<uint64_t> offsets_;
 };
@@ -42,13 +55,8 @@ TEST_F(LineReaderTest, ReadsLinesAtTheirOffsets) {
   const std::string path = write("a.jsonl", lines, "last without newline");
   LineReader reader({path}, 1 << 20);
   ASSERT_TRUE(reader.open().ok());
+  expect_lines(reader, lines, "last without newline");
   std::string line;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    ASSERT_TRUE(reader.read_line(0, offsets_[i], &line).ok()) << "line " << i;
-    EXPECT_EQ(line, lines[i]) << "line " << i;
-  }
-  ASSERT_TRUE(reader.read_line(0, offsets_.back(), &line).ok());
-  EXPECT_EQ(line, "last without newline");
   // Mid-line: the rest of that line.
   ASSERT_TRUE(reader.read_line(0, offsets_[2] + 3, &line).ok());
   EXPECT_EQ(line, "ond");
@@ -84,13 +92,7 @@ TEST_F(LineReaderTest, ReadsLinesLongerThanTheFirstRead) {
   const std::string path = write("long.jsonl", lines, lines.back());
   LineReader reader({path}, 1 << 20);
   ASSERT_TRUE(reader.open().ok());
-  std::string line;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    ASSERT_TRUE(reader.read_line(0, offsets_[i], &line).ok()) << "line " << i;
-    EXPECT_EQ(line, lines[i]) << "line " << i;
-  }
-  ASSERT_TRUE(reader.read_line(0, offsets_.back(), &line).ok());
-  EXPECT_EQ(line, lines.back());
+  expect_lines(reader, lines, lines.back());
 }
 
 TEST_F(LineReaderTest, KeepsParsePaddingAfterTheLine) {
