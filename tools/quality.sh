@@ -72,6 +72,7 @@ settings=(
   "--bound-ratio 0.4|--bound-ratio=0.4"
   "--bound-ratio 0.6|--bound-ratio=0.6"
   "--short-text-words 0|--short-text-words=0"
+  "--short-text-words 0 --clustering components|--short-text-words=0 --clustering=components"
   "--short-text-words 15|--short-text-words=15"
   "--short-text-words 25|--short-text-words=25"
   "--short-text-words 30|--short-text-words=30"
