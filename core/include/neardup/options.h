@@ -35,9 +35,9 @@ struct TextOptions {
   // similarity of a short text's shingles swings with each changed token:
   // two 15-word dividend notices that differ in one figure share 10 of 16
   // shingles (0.62), so templated briefs about other companies and dates
-  // passed the threshold. Below 20 words, 3 in 4 of the labelled pairs of
-  // Reuters briefs that shared shingles were distinct reports; at 25 and
-  // more, AG News's 30-word summaries lose true copies (README "Quality").
+  // passed the threshold. At 20, labelled precision on Reuters rises from
+  // 0.48 to 0.62 with no labelled duplicate lost; from 25 on, AG News's
+  // 30-word summaries lose true copies (README "Short texts").
   // REQUIRES: 0 <= short_text_words <= 1000; 0 or 1 turns it off.
   int short_text_words = 20;
 };
