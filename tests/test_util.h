@@ -3,6 +3,7 @@
 #ifndef NEARDUP_TESTS_TEST_UTIL_H_
 #define NEARDUP_TESTS_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -108,6 +109,18 @@ inline bool parse_cluster_line(std::string_view line, ClusterLine* out) {
     out->distance = std::stoi(number);
   }
   return true;
+}
+
+// Every line of a clusters file, parsed; a line that does not parse fails
+// the calling test.
+inline std::vector<ClusterLine> read_clusters(const std::string& path) {
+  std::vector<ClusterLine> out;
+  for (const std::string& line : read_lines(path)) {
+    ClusterLine parsed;
+    EXPECT_TRUE(parse_cluster_line(line, &parsed)) << line;
+    out.push_back(parsed);
+  }
+  return out;
 }
 
 // Bundled datasets live in the source tree.

@@ -14,15 +14,7 @@
 namespace neardup {
 namespace {
 
-std::vector<testing::ClusterLine> read_clusters(const std::string& path) {
-  std::vector<testing::ClusterLine> out;
-  for (const std::string& line : testing::read_lines(path)) {
-    testing::ClusterLine parsed;
-    EXPECT_TRUE(testing::parse_cluster_line(line, &parsed)) << line;
-    out.push_back(parsed);
-  }
-  return out;
-}
+using testing::read_clusters;
 
 class RecordingReporter : public Reporter {
  public:

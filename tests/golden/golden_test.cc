@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "neardup/fingerprint.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
+#include "neardup/sketch.h"
 #include "neardup/text.h"
 #include "test_util.h"
 
@@ -84,18 +86,18 @@ std::string minhash_golden_path() {
 }
 
 // name \t signature_length \t 8-bit signature \t key of band 0 of 4 rows,
-// for the default text options.
+// for the default text options, as the Sketcher (and so dedup) computes them.
 std::string compute_minhash_table() {
   std::string out = "# case\tsignature_length\tsignature\tband0_rows4_key\n";
-  Shingler shingler(TextOptions{});
   for (const auto& [name, text] : cases()) {
-    std::vector<uint64_t> shingles;
-    EXPECT_TRUE(shingler.shingle(text, &shingles).ok());
     for (int length : {16, 128}) {
-      std::vector<uint64_t> full(length);
-      minhash_signature(shingles, full);
-      std::vector<uint8_t> sig(length);
-      reduce_signature(full, sig);
+      DedupOptions options;
+      options.minhash.signature_length = length;
+      Result<std::unique_ptr<Sketcher>> sketcher = Sketcher::Create(options);
+      EXPECT_TRUE(sketcher.ok());
+      Sketch sketch;
+      EXPECT_TRUE((*sketcher)->sketch(text, &sketch).ok());
+      const std::vector<uint8_t>& sig = sketch.signature;
       std::string bytes;
       for (uint8_t b : sig) {
         char buf[3];

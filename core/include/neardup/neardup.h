@@ -12,6 +12,7 @@
 #include "neardup/minhash.h"
 #include "neardup/options.h"
 #include "neardup/pipeline.h"
+#include "neardup/sketch.h"
 #include "neardup/status.h"
 #include "neardup/story.h"
 #include "neardup/text.h"

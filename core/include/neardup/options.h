@@ -119,7 +119,7 @@ struct MinHashOptions {
 };
 
 // The defaults were chosen on the labelled news of ../shared/datasets
-// (ECB+ and NewsWCL50 mixed into 32.5k documents; tools/story_study.cc).
+// (ECB+ and NewsWCL50 mixed into 32.5k documents; research/story_study.cc).
 struct StoryOptions {
   // ---- Parameters that affect results (changing them changes output) ----
 
@@ -141,7 +141,7 @@ struct StoryOptions {
   // Average linkage merges two clusters while the mean cosine over all
   // pairs of their members (pairs below edge_similarity count as 0) is >=
   // this. Lower merges more: at 0.15, ECB+ recall rises from 0.73 to 0.85
-  // but two related NewsWCL50 stories merge (tools/story_study.cc --sweep).
+  // but two related NewsWCL50 stories merge (research/story_study.cc --sweep).
   // REQUIRES: in (0, 1].
   double min_similarity = 0.25;
   // Pairs of documents with cosine >= this are the edges of the similarity

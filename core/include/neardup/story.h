@@ -209,7 +209,7 @@ struct StoryTerm {
 // as in Lucene's classic TF-IDF score, where a term's IDF weighs both the
 // query and the document side: rare terms (names, places) identify a story,
 // and with plain IDF, topical terms shared by related but distinct stories
-// weighed too much (tools/story_study.cc on the labelled mix: with plain IDF
+// weighed too much (research/story_study.cc on the labelled mix: with plain IDF
 // no threshold gave NewsWCL50 B-cubed F1 >= 0.92 with ECB+ above 0.80;
 // squared, 0.97 with 0.83). 0 for stop words (df > max(max_df_fraction *
 // num_docs, min_stop_df)) and for df < min_df. Thread-safe.

@@ -1,6 +1,7 @@
 #include "pipeline/chunk_worker.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "neardup/fingerprint.h"
 #include "neardup/lsh.h"
@@ -21,7 +22,6 @@ bool is_blank(std::string_view line) {
 
 ChunkWorker::ChunkWorker(const DedupOptions& options, const IdfModel* model)
     : parser_(options.text_field, options.id_field),
-      shingler_(options.text),
       mode_(options.mode),
       algorithm_(options.algorithm) {
   if (mode_ == Mode::kStory) {
@@ -29,9 +29,12 @@ ChunkWorker::ChunkWorker(const DedupOptions& options, const IdfModel* model)
       fingerprinter_ =
           std::make_unique<StoryFingerprinter>(model, options.story);
     }
-  } else if (algorithm_ == Algorithm::kMinHash) {
-    signature_.resize(options.minhash.signature_length);
+    return;
   }
+  // run_dedup() validated the options.
+  Result<std::unique_ptr<Sketcher>> sketcher = Sketcher::Create(options);
+  assert(sketcher.ok());
+  sketcher_ = std::move(sketcher).value();
 }
 
 void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
@@ -87,22 +90,17 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
       append_id(doc, out);
       continue;
     }
-    shingles_.clear();
     // simdjson validated the line's UTF-8, and unescaping yields valid UTF-8.
-    if (Status s = shingler_.shingle(record_.text, &shingles_); !s.ok()) {
+    if (Status s = sketcher_->sketch(record_.text, &sketch_); !s.ok()) {
       reject(RejectReason::kInvalidUtf8, s.message());
       continue;
     }
-    doc.empty = shingles_.empty();
+    doc.empty = sketch_.empty;
     if (algorithm_ == Algorithm::kSimHash) {
-      doc.fingerprint = simhash64(shingles_);
+      doc.fingerprint = sketch_.simhash;
     } else {
-      minhash_signature(shingles_, signature_);
-      const size_t at = out->signatures.size();
-      out->signatures.resize(at + signature_.size());
-      reduce_signature(
-          signature_,
-          std::span(out->signatures).subspan(at, signature_.size()));
+      out->signatures.insert(out->signatures.end(), sketch_.signature.begin(),
+                             sketch_.signature.end());
     }
     append_id(doc, out);
   }
@@ -138,11 +136,8 @@ void ChunkWorker::count_terms(const Chunk& chunk,
 bool ChunkWorker::shingle_set(std::string_view line, ShingleSet* out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   parser_.parse(line, &record_);
-  shingles_.clear();
-  if (!record_.ok || !shingler_.shingle(record_.text, &shingles_).ok()) {
-    return false;
-  }
-  out->assign(shingles_, &set_table_);
+  if (!record_.ok || !sketcher_->shingle(record_.text).ok()) return false;
+  out->assign(sketcher_->shingles(), &set_table_);
   return true;
 }
 

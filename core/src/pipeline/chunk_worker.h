@@ -10,6 +10,7 @@
 
 #include "neardup/options.h"
 #include "neardup/pipeline.h"
+#include "neardup/sketch.h"
 #include "neardup/story.h"
 #include "neardup/text.h"
 #include "neardup/types.h"
@@ -83,9 +84,9 @@ class ChunkWorker {
   void append_id(DocRecord doc, ChunkResult* out) const;
 
   RecordParser parser_;
-  Shingler shingler_;
   ParsedRecord record_;
-  std::vector<uint64_t> shingles_;
+  std::unique_ptr<Sketcher> sketcher_;  // Mode::kCopies
+  Sketch sketch_;
   ShingleTable set_table_;  // shingle_set()'s scratch
   Mode mode_;
   Algorithm algorithm_;
@@ -93,7 +94,6 @@ class ChunkWorker {
   std::vector<StoryTerm> story_fingerprint_;
   TermHasher term_hasher_;
   std::vector<uint64_t> terms_;
-  std::vector<uint64_t> signature_;  // full 64-bit MinHash entries
 };
 
 }  // namespace neardup::internal

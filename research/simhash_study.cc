@@ -1,11 +1,12 @@
 // neardup_simhash_study: measures how SimHash behaves on real news, to choose
 // the defaults TextOptions::shingle_words and
-// DedupOptions::max_hamming_distance (README "Choosing the defaults").
+// DedupOptions::max_hamming_distance (README "SimHash settings").
 //
 //   neardup_simhash_study [--sample N] [--seed S] [--threads T] INPUT...
 //
-// Each INPUT is JSONL with a string "text" and an "id" (a path ending in .zst
-// is decompressed; - reads stdin). Prints a Markdown report on stdout:
+// Each INPUT is JSONL with a string "text" and an "id" (plain, .gz or .zst,
+// detected from the content; - reads stdin), read as `neardup dedup` reads
+// it. Prints a Markdown report on stdout:
 //   1. recall on synthetic copies (boilerplate, edits, both) of real docs;
 //   2. false merges among all pairs of distinct real docs, judged by word
 //      5-gram Jaccard, plus how many real near-duplicates are found;
@@ -13,11 +14,10 @@
 // The report depends only on the inputs, --sample and --seed: every random
 // choice comes from std::mt19937_64 (whose output the standard fixes) through
 // helpers below, not through the implementation-defined std distributions.
+// The synthetic copies are this program's own recipe, not `neardup gen`'s
+// (tools/gen): the README's numbers were measured with this one.
 //
 // Exit status: 0 on success, 1 on a runtime error, 2 on a usage error.
-
-#include <simdjson.h>
-#include <zstd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -28,23 +28,24 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "eval/eval.h"
+#include "eval/oracle.h"
+#include "gen/rng.h"
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
-#include "neardup/minhash.h"
 #include "neardup/options.h"
+#include "neardup/status.h"
 #include "neardup/text.h"
+#include "parse/record_parser.h"
 
 namespace {
 
@@ -63,14 +64,10 @@ constexpr int kMinLongWords = 20;  // the ">= 20 words" population
 constexpr double kEditRate = 0.02;
 
 // ---------------------------------------------------------------------------
-// Deterministic randomness.
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+// Deterministic randomness. Seeds are SplitMix64 outputs: gen::mix_seed(x, 0)
+// is SplitMix64 at state x. The draws below are not gen::Rng's (which rejects
+// the short last bucket and rounds probabilities to 53-bit thresholds), so
+// that the same seed keeps giving the same report.
 
 // Uniform in [0, n). The modulo bias (< n / 2^64) is far below anything the
 // report can show.
@@ -90,103 +87,34 @@ struct Doc {
   int words = 0;  // tokens after normalization (text.h)
 };
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool read_stream(std::istream& in, std::string* out) {
-  out->assign(std::istreambuf_iterator<char>(in),
-              std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
-// Reads `path` ("-" = stdin) into `out`, decompressing .zst.
-bool read_input(const std::string& path, std::string* out, std::string* error) {
-  std::string raw;
-  if (path == "-") {
-    if (!read_stream(std::cin, &raw)) {
-      *error = "cannot read stdin";
-      return false;
-    }
-  } else {
-    std::ifstream file(path, std::ios::binary);
-    if (!file || !read_stream(file, &raw)) {
-      *error = "cannot read " + path;
-      return false;
-    }
-  }
-  if (!ends_with(path, ".zst")) {
-    *out = std::move(raw);
-    return true;
-  }
-  // Streaming, since the frame header may not record the content size.
-  ZSTD_DStream* stream = ZSTD_createDStream();
-  ZSTD_inBuffer in{raw.data(), raw.size(), 0};
-  std::vector<char> chunk(ZSTD_DStreamOutSize());
-  out->clear();
-  size_t ret = 0;
-  while (in.pos < in.size) {
-    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
-    ret = ZSTD_decompressStream(stream, &o, &in);
-    if (ZSTD_isError(ret)) break;
-    out->append(chunk.data(), o.pos);
-  }
-  ZSTD_freeDStream(stream);
-  if (ZSTD_isError(ret) || ret != 0) {
-    *error = path + ": " +
-             (ZSTD_isError(ret) ? ZSTD_getErrorName(ret) : "truncated zstd");
-    return false;
-  }
-  return true;
-}
-
-// Appends one Doc per line of `data` that has a string "text". Lines that are
-// blank, malformed or lack the text are counted in `bad`.
-void parse_jsonl(const std::string& data, int input, std::vector<Doc>* docs,
-                 size_t* bad) {
-  const simdjson::padded_string padded(data);
-  simdjson::ondemand::parser parser;
-  const char* base = padded.data();
-  const size_t size = padded.size();
-  size_t pos = 0;
-  while (pos < size) {
-    size_t end = data.find('\n', pos);
-    if (end == std::string::npos) end = size;
-    std::string_view line(base + pos, end - pos);
-    // The rest of the buffer (and its padding) follows the line, so it can
-    // serve as simdjson's padding without a copy.
-    const size_t capacity = size + simdjson::SIMDJSON_PADDING - pos;
-    pos = end + 1;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-
-    simdjson::ondemand::document doc;
-    if (parser.iterate(simdjson::padded_string_view(line, capacity)).get(doc)) {
-      ++*bad;
-      continue;
-    }
-    Doc d;
-    d.input = input;
-    std::string_view sv;
-    simdjson::ondemand::value id;
-    if (!doc["id"].get(id)) {
-      simdjson::ondemand::json_type type;
-      if (!id.type().get(type) &&
-          type == simdjson::ondemand::json_type::string) {
-        if (!id.get_string().get(sv)) d.id = sv;
-      } else {
-        d.id = std::string(id.raw_json_token());
-        while (!d.id.empty() && d.id.back() == ' ') d.id.pop_back();
-      }
-    }
-    if (doc["text"].get_string().get(sv)) {
-      ++*bad;
-      continue;
-    }
-    d.text = sv;
-    if (d.id.empty()) d.id = "#" + std::to_string(docs->size());
-    docs->push_back(std::move(d));
-  }
+// Appends one Doc per record of the JSONL file `path` ("-" = stdin). Each
+// line goes through neardup::eval::for_each_line (decompression, '\r'
+// dropped, empty lines skipped) and dedup's RecordParser; lines of spaces,
+// tabs and '\r' only are skipped too, and rejected lines are counted in `bad`.
+// A record without an id gets "#" and its index in `docs`.
+neardup::Status read_input(const std::string& path, int input,
+                           std::vector<Doc>* docs, size_t* bad) {
+  neardup::internal::RecordParser parser("/text", "/id");
+  neardup::internal::ParsedRecord record;
+  return neardup::eval::for_each_line(
+      path, [&](uint64_t, std::string_view line, size_t) {
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+          return neardup::Status::OK();
+        }
+        parser.parse(line, &record);
+        if (!record.ok) {
+          ++*bad;
+          return neardup::Status::OK();
+        }
+        Doc d;
+        d.input = input;
+        d.id = record.has_id && !record.id.empty()
+                   ? record.id
+                   : "#" + std::to_string(docs->size());
+        d.text = record.text;
+        docs->push_back(std::move(d));
+        return neardup::Status::OK();
+      });
 }
 
 // ---------------------------------------------------------------------------
@@ -265,19 +193,14 @@ class Featurizer {
   std::vector<uint64_t> shingles_;
 };
 
-double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  if (a.empty() && b.empty()) return 1;
-  const size_t inter = neardup::intersection_size(a, b);
-  return static_cast<double>(inter) /
-         static_cast<double>(a.size() + b.size() - inter);
-}
+// Jaccard similarity is neardup::eval::jaccard() (the oracle's), on these
+// sets, which are never empty: a document with a word has a shingle.
+using neardup::eval::jaccard;
 
-// Exact ">= 0.5" test, without rounding.
-bool jaccard_at_least_half(const std::vector<uint64_t>& a,
-                           const std::vector<uint64_t>& b) {
-  const size_t inter = neardup::intersection_size(a, b);
-  return 2 * inter >= a.size() + b.size() - inter;
-}
+// Near-duplicates are pairs with jaccard() >= kNearJaccard. Comparing the
+// double quotient is exact here: for |A ∩ B| / |A ∪ B| below 0.5 the gap to
+// 0.5 is at least 1 / (2 |A ∪ B|), far above the rounding error.
+constexpr double kNearJaccard = 0.5;
 
 // ---------------------------------------------------------------------------
 // Synthetic copies.
@@ -573,57 +496,6 @@ struct NegativeResult {
   std::vector<std::pair<ClosePair, double>> examples;  // false merges
 };
 
-// Every pair with Jaccard >= 0.5, by prefix filtering (the all-pairs
-// similarity join of Chaudhuri, Ganti and Kaushik, ICDE 2006): with shingles
-// ordered rarest first, two sets with Jaccard >= 0.5 share a shingle among
-// the first floor(|s| / 2) + 1 of each. Returns pairs (a < b), sorted.
-std::vector<std::pair<uint32_t, uint32_t>> near_duplicate_pairs(
-    const std::vector<std::vector<uint64_t>>& sets,
-    const std::vector<uint32_t>& members) {
-  std::unordered_map<uint64_t, uint32_t> df;
-  for (uint32_t m : members) {
-    for (uint64_t h : sets[m]) ++df[h];
-  }
-  std::vector<std::pair<uint64_t, uint32_t>> prefix_entries;
-  std::vector<std::pair<uint32_t, uint64_t>> ordered;  // (df, shingle)
-  for (uint32_t m : members) {
-    ordered.clear();
-    for (uint64_t h : sets[m]) ordered.emplace_back(df[h], h);
-    std::sort(ordered.begin(), ordered.end());
-    const size_t prefix = std::min(ordered.size(), ordered.size() / 2 + 1);
-    for (size_t i = 0; i < prefix; ++i) {
-      prefix_entries.emplace_back(ordered[i].second, m);
-    }
-  }
-  std::sort(prefix_entries.begin(), prefix_entries.end());
-  std::vector<uint64_t> candidates;
-  for (size_t i = 0; i < prefix_entries.size();) {
-    size_t j = i;
-    while (j < prefix_entries.size() &&
-           prefix_entries[j].first == prefix_entries[i].first) {
-      ++j;
-    }
-    for (size_t x = i; x < j; ++x) {
-      for (size_t y = x + 1; y < j; ++y) {
-        const uint64_t a = prefix_entries[x].second;
-        const uint64_t b = prefix_entries[y].second;
-        candidates.push_back(a < b ? (a << 32 | b) : (b << 32 | a));
-      }
-    }
-    i = j;
-  }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                   candidates.end());
-  std::vector<std::pair<uint32_t, uint32_t>> out;
-  for (uint64_t c : candidates) {
-    const uint32_t a = static_cast<uint32_t>(c >> 32);
-    const uint32_t b = static_cast<uint32_t>(c);
-    if (jaccard_at_least_half(sets[a], sets[b])) out.emplace_back(a, b);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Report helpers.
 
@@ -733,13 +605,13 @@ int main(int argc, char** argv) {
   std::vector<Doc> docs;
   std::vector<size_t> loaded(inputs.size()), bad(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    std::string data, error;
-    if (!read_input(inputs[i], &data, &error)) {
-      std::cerr << "neardup_simhash_study: " << error << "\n";
+    const size_t before = docs.size();
+    if (neardup::Status s =
+            read_input(inputs[i], static_cast<int>(i), &docs, &bad[i]);
+        !s.ok()) {
+      std::cerr << "neardup_simhash_study: " << s.to_string() << "\n";
       return kExitRuntime;
     }
-    const size_t before = docs.size();
-    parse_jsonl(data, static_cast<int>(i), &docs, &bad[i]);
     loaded[i] = docs.size() - before;
   }
   std::vector<int> invalid_utf8(inputs.size()), wordless(inputs.size());
@@ -777,7 +649,7 @@ int main(int argc, char** argv) {
         eligible.push_back(i);
       }
     }
-    std::mt19937_64 rng(splitmix64(seed ^ (0x5a4d504cULL + in)));
+    std::mt19937_64 rng(neardup::gen::mix_seed(seed ^ (0x5a4d504cULL + in), 0));
     const size_t take = std::min(sample, eligible.size());
     for (size_t i : pick_distinct(rng, eligible.size(), take)) {
       sampled.push_back(eligible[i]);
@@ -802,7 +674,8 @@ int main(int argc, char** argv) {
     for (size_t s = b; s < e; ++s) {
       const Doc& doc = docs[sampled[s]];
       // Seeded by document, so results do not depend on threads.
-      std::mt19937_64 rng(splitmix64(seed + 0x1000003ULL * (sampled[s] + 1)));
+      std::mt19937_64 rng(
+          neardup::gen::mix_seed(seed + 0x1000003ULL * (sampled[s] + 1), 0));
       const Boilerplate site_a = make_boilerplate(rng);
       const Boilerplate site_b = make_boilerplate(rng);
       const std::string edited = make_edited(doc.text, vocabulary, true, rng);
@@ -921,7 +794,7 @@ int main(int argc, char** argv) {
   });
   for (size_t i = 0; i < close.size(); ++i) {
     const ClosePair& p = close[i];
-    const bool near = jaccard_at_least_half(sets[p.a], sets[p.b]);
+    const bool near = close_jaccard[i] >= kNearJaccard;
     const bool both_long =
         docs[p.a].words >= kMinLongWords && docs[p.b].words >= kMinLongWords;
     for (int k = 0; k < kNumK; ++k) {
@@ -933,12 +806,23 @@ int main(int argc, char** argv) {
     }
     if (!near) neg.examples.emplace_back(p, close_jaccard[i]);
   }
-  for (auto [a, b] : near_duplicate_pairs(sets, members)) {
+  // Every pair with Jaccard >= 0.5, by the oracle's exact similarity join
+  // (AllPairs with prefix filtering; the sets of documents without words are
+  // empty and take part in no pair).
+  neardup::Result<std::vector<neardup::eval::JaccardPair>> near_pairs =
+      neardup::eval::all_pairs_jaccard(sets, kNearJaccard);
+  if (!near_pairs.ok()) {
+    std::cerr << "neardup_simhash_study: " << near_pairs.status().to_string()
+              << "\n";
+    return kExitRuntime;
+  }
+  for (const neardup::eval::JaccardPair& pair : *near_pairs) {
+    const uint32_t a = pair.a, b = pair.b;
     ++neg.near_dups[0];
     if (docs[a].words >= kMinLongWords && docs[b].words >= kMinLongWords) {
       ++neg.near_dups[1];
     }
-    const double j = jaccard(sets[a], sets[b]);
+    const double j = pair.jaccard;
     const int band = j >= 1 ? 0 : (j >= 0.9 ? 1 : (j >= 0.7 ? 2 : 3));
     ++neg.band_pairs[band];
     for (int k = 0; k < kNumK; ++k) {
@@ -969,7 +853,7 @@ int main(int argc, char** argv) {
       << "Generated by `neardup_simhash_study --sample " << sample << " --seed "
       << seed << " --min-line-words " << min_line_words;
   for (const std::string& in : inputs) out << " " << basename(in);
-  out << "` (tools/simhash_study.cc). Deterministic: the same inputs and "
+  out << "` (research/simhash_study.cc). Deterministic: the same inputs and "
          "options give this report byte for byte.\n\n"
       << "| input | documents | unparsable lines | invalid UTF-8 | "
          "without words | >= "

@@ -11,9 +11,10 @@
 // (string or number). Ids are prefixed with the name of the input's folder
 // ("ecbplus/1_7ecbplus"), since ids of different datasets may collide.
 // Records with a string "cluster" are labelled: per folder, B-cubed
-// precision, recall and F1 (Bagga & Baldwin 1998) are computed over the
-// labelled documents, clustered within the whole input, and --truth-dir
-// writes <folder>_truth.jsonl for `neardup eval`.
+// precision, recall and F1 (Bagga & Baldwin 1998; neardup::eval::evaluate(),
+// as `neardup eval` scores) are computed over the labelled documents,
+// clustered within the whole input, and --truth-dir writes
+// <folder>_truth.jsonl for `neardup eval`.
 //
 // Writes (-o) one line per document, in input order:
 //   {"id": "<prefixed id>", "cluster": "<representative's id>",
@@ -50,10 +51,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "eval/eval.h"
 #include "neardup/status.h"
 #include "neardup/story.h"
 #include "neardup/text.h"
-#include "reader/jsonl_reader.h"
+#include "write/byte_sink.h"
 
 namespace {
 
@@ -76,94 +78,62 @@ std::string folder_name(const std::string& path) {
   return name.empty() ? std::string("input") : name;
 }
 
-// Appends the records of `path` to `corpus`. Malformed lines are counted and
-// skipped.
+// Appends the records of `path` to `corpus`, read by
+// neardup::eval::for_each_line (decompression, '\r' dropped, empty lines
+// skipped). Malformed lines are counted and skipped.
 neardup::Status read_input(const std::string& path, Corpus* corpus,
                            uint64_t* bad_lines) {
   namespace nd = neardup;
-  nd::internal::JsonlReader reader({path}, size_t{4} << 20, size_t{1} << 30);
-  nd::internal::Chunk chunk;
   simdjson::ondemand::parser parser;
   const uint32_t folder = static_cast<uint32_t>(corpus->folders.size());
   corpus->folders.push_back(folder_name(path));
   const std::string prefix = corpus->folders.back() + "/";
   uint32_t count = 0;
-  while (true) {
-    nd::Result<bool> more = reader.next(&chunk);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    for (const nd::internal::LineSpan& span : chunk.lines) {
-      if (span.kind == nd::internal::LineKind::kTruncated) {
-        return nd::Status::Corruption(path + ": " + chunk.input_error);
-      }
-      if (span.kind == nd::internal::LineKind::kTooLong) {
-        ++*bad_lines;
-        continue;
-      }
-      std::string_view line(chunk.data() + span.offset, span.length);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) continue;
-      const size_t readable =
-          chunk.size() - span.offset + nd::internal::kParsePadding;
-      simdjson::ondemand::document doc;
-      std::string_view text, cluster, title, id_text;
-      simdjson::ondemand::value id_value;
-      simdjson::ondemand::json_type type;
-      if (parser.iterate(line.data(), line.size(), readable).get(doc) ||
-          doc.find_field_unordered("id").get(id_value) ||
-          id_value.type().get(type)) {
-        ++*bad_lines;
-        continue;
-      }
-      std::string id;
-      if (type == simdjson::ondemand::json_type::string) {
-        if (id_value.get_string().get(id_text)) {
+  nd::Status status = nd::eval::for_each_line(
+      path, [&](uint64_t, std::string_view line, size_t readable) {
+        simdjson::ondemand::document doc;
+        std::string_view text, cluster, title, id_text;
+        simdjson::ondemand::value id_value;
+        simdjson::ondemand::json_type type;
+        if (parser.iterate(line.data(), line.size(), readable).get(doc) ||
+            doc.find_field_unordered("id").get(id_value) ||
+            id_value.type().get(type)) {
           ++*bad_lines;
-          continue;
+          return nd::Status::OK();
         }
-        id = std::string(id_text);
-      } else {
-        id = std::string(simdjson::trim(id_value.raw_json_token()));
-      }
-      if (doc.find_field_unordered("text").get_string().get(text)) {
-        ++*bad_lines;
-        continue;
-      }
-      std::string label;
-      if (!doc.find_field_unordered("cluster").get_string().get(cluster)) {
-        label = std::string(cluster);
-      }
-      std::string title_str;
-      if (!doc.find_field_unordered("title").get_string().get(title)) {
-        title_str = std::string(title);
-      }
-      corpus->ids.push_back(prefix + id);
-      corpus->texts.emplace_back(text);
-      corpus->titles.push_back(std::move(title_str));
-      corpus->folder_of.push_back(folder);
-      corpus->labels.push_back(std::move(label));
-      ++count;
-    }
-  }
+        std::string id;
+        if (type == simdjson::ondemand::json_type::string) {
+          if (id_value.get_string().get(id_text)) {
+            ++*bad_lines;
+            return nd::Status::OK();
+          }
+          id = std::string(id_text);
+        } else {
+          id = std::string(simdjson::trim(id_value.raw_json_token()));
+        }
+        if (doc.find_field_unordered("text").get_string().get(text)) {
+          ++*bad_lines;
+          return nd::Status::OK();
+        }
+        std::string label;
+        if (!doc.find_field_unordered("cluster").get_string().get(cluster)) {
+          label = std::string(cluster);
+        }
+        std::string title_str;
+        if (!doc.find_field_unordered("title").get_string().get(title)) {
+          title_str = std::string(title);
+        }
+        corpus->ids.push_back(prefix + id);
+        corpus->texts.emplace_back(text);
+        corpus->titles.push_back(std::move(title_str));
+        corpus->folder_of.push_back(folder);
+        corpus->labels.push_back(std::move(label));
+        ++count;
+        return nd::Status::OK();
+      });
+  if (!status.ok()) return status;
   corpus->input_docs.push_back(count);
   return nd::Status::OK();
-}
-
-// Writes `s` as a JSON string body (quotes and backslashes escaped, control
-// characters as \u00XX).
-void json_escape(std::string_view s, std::string* out) {
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out->append(buf);
-    } else {
-      out->push_back(c);
-    }
-  }
 }
 
 struct BCubed {
@@ -172,32 +142,30 @@ struct BCubed {
 };
 
 // B-cubed over the documents with a label in folder `folder`, with predicted
-// clusters restricted to those documents.
+// clusters restricted to those documents, by neardup::eval::evaluate(). The
+// documents are named by their index, as prefixed ids need not be unique.
 BCubed bcubed(const Corpus& corpus, uint32_t folder,
               const std::vector<neardup::StoryAssignment>& clusters) {
-  std::map<neardup::DocId, std::map<std::string, size_t>> by_predicted;
-  std::map<std::string, size_t> by_truth;
-  std::vector<size_t> docs;
+  neardup::eval::Labels truth, predicted;
   for (size_t d = 0; d < corpus.ids.size(); ++d) {
     if (corpus.folder_of[d] != folder || corpus.labels[d].empty()) continue;
-    docs.push_back(d);
-    ++by_predicted[clusters[d].representative][corpus.labels[d]];
-    ++by_truth[corpus.labels[d]];
+    const std::string name = std::to_string(d);
+    for (neardup::eval::Labels* labels : {&truth, &predicted}) {
+      labels->index.emplace(name, labels->ids.size());
+      labels->ids.push_back(name);
+    }
+    truth.clusters.push_back(corpus.labels[d]);
+    predicted.clusters.push_back(std::to_string(clusters[d].representative));
   }
   BCubed r;
-  r.docs = docs.size();
-  if (docs.empty()) return r;
-  for (const size_t d : docs) {
-    const auto& pred = by_predicted[clusters[d].representative];
-    size_t pred_size = 0;
-    for (const auto& [label, count] : pred) pred_size += count;
-    const size_t common = pred.at(corpus.labels[d]);
-    r.precision += static_cast<double>(common) / pred_size;
-    r.recall += static_cast<double>(common) / by_truth[corpus.labels[d]];
-  }
-  r.precision /= docs.size();
-  r.recall /= docs.size();
-  r.f1 = 2 * r.precision * r.recall / (r.precision + r.recall);
+  r.docs = truth.ids.size();
+  if (r.docs == 0) return r;
+  // Every truth id has a prediction, so evaluate() cannot fail.
+  const neardup::eval::Scores scores =
+      neardup::eval::evaluate(predicted, truth).value();
+  r.precision = scores.bcubed_precision;
+  r.recall = scores.bcubed_recall;
+  r.f1 = scores.bcubed_f1;
   return r;
 }
 
@@ -688,9 +656,10 @@ int main(int argc, char** argv) {
     std::string line;
     for (size_t d = 0; d < n; ++d) {
       line = "{\"id\": \"";
-      json_escape(corpus.ids[d], &line);
+      neardup::internal::append_json_escaped(corpus.ids[d], &line);
       line += "\", \"cluster\": \"";
-      json_escape(corpus.ids[clusters[d].representative], &line);
+      neardup::internal::append_json_escaped(
+          corpus.ids[clusters[d].representative], &line);
       char buf[48];
       std::snprintf(buf, sizeof(buf), "\", \"similarity\": %.4f}\n",
                     clusters[d].similarity);
@@ -708,9 +677,9 @@ int main(int argc, char** argv) {
       for (size_t d = 0; d < n; ++d) {
         if (corpus.folder_of[d] != f || corpus.labels[d].empty()) continue;
         body += "{\"id\": \"";
-        json_escape(corpus.ids[d], &body);
+        neardup::internal::append_json_escaped(corpus.ids[d], &body);
         body += "\", \"cluster\": \"";
-        json_escape(corpus.labels[d], &body);
+        neardup::internal::append_json_escaped(corpus.labels[d], &body);
         body += "\"}\n";
       }
       if (body.empty()) continue;
