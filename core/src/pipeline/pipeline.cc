@@ -467,6 +467,12 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
                      const Corpus& corpus, std::span<const uint64_t> pairs,
                      DedupStats* stats, std::vector<uint32_t>* intersections,
                      std::vector<uint32_t>* unions) {
+  if (pairs.size() > std::numeric_limits<uint32_t>::max()) {
+    // StreamingJaccard indexes pairs with 32 bits.
+    return Status::InvalidArgument(
+        "more than 2^32 - 1 borderline pairs to verify exactly; use --verify "
+        "estimate");
+  }
   internal::StreamingJaccard jaccard(pairs);
   stats->exact_documents = jaccard.documents().size();
   bool by_offset = true;
