@@ -111,6 +111,18 @@ inline bool parse_cluster_line(std::string_view line, ClusterLine* out) {
   return true;
 }
 
+// Words w<from> .. w<to - 1>, one token each, so that the Jaccard
+// similarity of two texts' word sets is easy to count.
+inline std::string words(int from, int to) {
+  std::string out;
+  for (int i = from; i < to; ++i) {
+    out += 'w';
+    out += std::to_string(i);
+    out += ' ';
+  }
+  return out;
+}
+
 // Every line of a clusters file, parsed; a line that does not parse fails
 // the calling test.
 inline std::vector<ClusterLine> read_clusters(const std::string& path) {

@@ -15,6 +15,7 @@ namespace neardup {
 namespace {
 
 using testing::read_clusters;
+using testing::words;
 
 class RecordingReporter : public Reporter {
  public:
@@ -286,17 +287,6 @@ TEST_F(PipelineTest, ClustersDoNotDependOnHowTheInputsAreSplitOrStored) {
   stats = run({dir_.file("a.jsonl"), dir_.file("b.jsonl.gz")});
   ASSERT_TRUE(stats.ok()) << stats.status().to_string();
   EXPECT_EQ(testing::read_file(outputs_.clusters_path), whole);
-}
-
-// Words w<from> .. w<to - 1>, one token each.
-std::string words(int from, int to) {
-  std::string out;
-  for (int i = from; i < to; ++i) {
-    out += 'w';
-    out += std::to_string(i);
-    out += ' ';
-  }
-  return out;
 }
 
 // One-word shingles and every band a single row, so that the sets' Jaccard

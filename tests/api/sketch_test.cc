@@ -15,16 +15,7 @@
 namespace neardup {
 namespace {
 
-// Words w<from> .. w<to - 1>.
-std::string words(int from, int to) {
-  std::string out;
-  for (int i = from; i < to; ++i) {
-    out += 'w';
-    out += std::to_string(i);
-    out += ' ';
-  }
-  return out;
-}
+using testing::words;
 
 std::unique_ptr<Sketcher> make_sketcher(const DedupOptions& options) {
   Result<std::unique_ptr<Sketcher>> sketcher = Sketcher::Create(options);
