@@ -704,232 +704,306 @@ std::vector<DocId> cluster_documents(const DedupOptions& options,
   });
 }
 
+// One run of run_dedup(), with a method per phase (as leveldb's DBImpl
+// splits its work): open() checks the arguments and opens the outputs,
+// load_model() gets story mode's document frequencies, read_and_sketch() is
+// pass 1, find_pairs() the pair search and verification, cluster() and
+// write() the rest. Each phase returns the first error; later phases must
+// not run after one.
+class DedupJob {
+ public:
+  DedupJob(const DedupOptions& options, const std::vector<std::string>& inputs,
+           const DedupOutputs& outputs, Reporter* reporter,
+           const ProgressCallback& progress)
+      : options_(options),
+        inputs_(inputs),
+        outputs_(outputs),
+        reporter_(reporter),
+        progress_(progress),
+        start_(Clock::now()) {}
+
+  Status open();
+  Status load_model();
+  Status read_and_sketch();
+  Status find_pairs();
+  void cluster();
+  Status write();
+
+  const DedupStats& stats() const { return stats_; }
+
+ private:
+  void describe_parameters();
+  Status prepare_second_pass();
+  // Pass 1's serial end: one chunk's documents and rejected lines, in order.
+  void collect(const Work& work, const JsonlReader& reader);
+  void report_progress(const JsonlReader& reader);
+
+  const DedupOptions& options_;
+  const std::vector<std::string>& inputs_;
+  const DedupOutputs& outputs_;
+  Reporter* reporter_;
+  const ProgressCallback& progress_;
+  const Clock::time_point start_;
+  Clock::time_point last_progress_ = start_;
+
+  DedupStats stats_;
+  Sinks sinks_;
+  std::unique_ptr<tbb::task_arena> arena_;
+  // Story mode's document-frequency pass, exact verification and the output
+  // pass read the inputs again; stdin is kept in a spool for them.
+  std::optional<Spool> spool_;
+  std::vector<std::string> second_pass_inputs_;
+  std::vector<std::string> fingerprint_inputs_;
+  internal::SourceOpener opener_;  // tees stdin into the spool
+  IdfModel model_;
+  Corpus corpus_;
+  std::vector<DocPair> pairs_;
+  std::vector<DocId> rep_;
+  Status failure_;  // pass 1's first error
+  std::string reject_batch_;
+};
+
+Status DedupJob::open() {
+  NEARDUP_RETURN_IF_ERROR(validate(options_));
+  if (inputs_.empty()) return Status::InvalidArgument("no inputs");
+  if (std::count(inputs_.begin(), inputs_.end(), "-") > 1) {
+    return Status::InvalidArgument("stdin ('-') can be an input only once");
+  }
+  NEARDUP_RETURN_IF_ERROR(open_sinks(outputs_, &sinks_));
+  describe_parameters();
+  arena_ = std::make_unique<tbb::task_arena>(stats_.threads);
+  return prepare_second_pass();
+}
+
+void DedupJob::describe_parameters() {
+  stats_.inputs = inputs_.size();
+  stats_.threads = options_.threads > 0 ? options_.threads
+                                        : tbb::info::default_concurrency();
+  stats_.mode = options_.mode;
+  stats_.algorithm = options_.algorithm;
+  stats_.clustering = options_.clustering;
+  stats_.shingle_words = options_.text.shingle_words;
+  if (options_.mode == Mode::kStory) return;  // in options.story
+  if (options_.algorithm == Algorithm::kSimHash) {
+    stats_.max_hamming_distance = options_.max_hamming_distance;
+    return;
+  }
+  const LshParams lsh = choose_lsh_params(options_.minhash);
+  stats_.jaccard_threshold = options_.minhash.threshold;
+  stats_.signature_length = options_.minhash.signature_length;
+  stats_.bands = lsh.bands;
+  stats_.rows = lsh.rows;
+  stats_.false_positive_area = lsh.false_positive_area;
+  stats_.false_negative_area = lsh.false_negative_area;
+  stats_.verification = options_.minhash.verification;
+  if (options_.clustering == Clustering::kBounded) {
+    stats_.bound_ratio = options_.minhash.bound_ratio;
+  }
+}
+
+Status DedupJob::prepare_second_pass() {
+  second_pass_inputs_ = inputs_;
+  fingerprint_inputs_ = inputs_;
+  const bool count_df =
+      options_.mode == Mode::kStory && options_.idf_model_path.empty();
+  const bool second_pass =
+      sinks_.output || count_df ||
+      (options_.mode == Mode::kCopies &&
+       options_.algorithm == Algorithm::kMinHash &&
+       options_.minhash.verification != Verification::kEstimate);
+  if (!second_pass || std::count(inputs_.begin(), inputs_.end(), "-") == 0) {
+    return Status::OK();
+  }
+  spool_.emplace();
+  NEARDUP_RETURN_IF_ERROR(spool_->create());
+  std::replace(second_pass_inputs_.begin(), second_pass_inputs_.end(),
+               std::string("-"), spool_->path());
+  opener_ =
+      [this](const std::string& path,
+             uint64_t* size) -> Result<std::unique_ptr<internal::ByteSource>> {
+    Result<std::unique_ptr<internal::ByteSource>> source =
+        internal::open_source(path, size, nullptr);
+    if (!source.ok() || path != "-") return source;
+    return internal::tee_source(std::move(source).value(), spool_->fd(),
+                                spool_->path());
+  };
+  return Status::OK();
+}
+
+Status DedupJob::load_model() {
+  if (options_.mode != Mode::kStory) return Status::OK();
+  if (!options_.idf_model_path.empty()) {
+    Result<IdfModel> loaded = IdfModel::load(options_.idf_model_path);
+    if (!loaded.ok()) return loaded.status();
+    model_ = std::move(loaded).value();
+    return Status::OK();
+  }
+  // A first pass over the inputs, which fills stdin's spool; pass 1 then
+  // reads the spool.
+  NEARDUP_RETURN_IF_ERROR(count_document_frequencies(
+      *arena_, options_, inputs_, opener_, stats_.threads, &model_));
+  fingerprint_inputs_ = second_pass_inputs_;
+  opener_ = {};
+  return Status::OK();
+}
+
+void DedupJob::collect(const Work& work, const JsonlReader& reader) {
+  const Chunk& chunk = work.chunk;
+  const ChunkResult& result = work.result;
+  stats_.lines_read += chunk.lines.size();
+  corpus_.append(result);
+  const std::string& input = inputs_[chunk.input];
+  for (const internal::Rejection& r : result.rejects) {
+    RejectedLine line;
+    line.input = input;
+    line.line = r.file_line + 1;
+    line.bytes = r.bytes;
+    line.reason = r.reason;
+    line.detail = r.detail;
+    ++stats_.rejected_by_reason[static_cast<int>(r.reason)];
+    if (reporter_ != nullptr) reporter_->rejected_line(line);
+    if (sinks_.rejects) internal::format_rejection(input, line, &reject_batch_);
+  }
+  if (sinks_.rejects && failure_.ok() &&
+      reject_batch_.size() >= (size_t{1} << 16)) {
+    failure_ = sinks_.rejects->append(reject_batch_);
+    reject_batch_.clear();
+  }
+  if (progress_ && seconds_since(last_progress_) >= 0.1) {
+    last_progress_ = Clock::now();
+    report_progress(reader);
+  }
+}
+
+void DedupJob::report_progress(const JsonlReader& reader) {
+  progress_({reader.raw_bytes_read(), reader.total_bytes(), corpus_.size(),
+             seconds_since(start_)});
+}
+
+Status DedupJob::read_and_sketch() {
+  corpus_.story = options_.mode == Mode::kStory;
+  if (options_.mode == Mode::kCopies &&
+      options_.algorithm == Algorithm::kMinHash) {
+    corpus_.signature_length = options_.minhash.signature_length;
+    corpus_.signatures = SignatureTable(corpus_.signature_length);
+  }
+  JsonlReader reader(fingerprint_inputs_, options_.chunk_bytes,
+                     options_.max_line_bytes, opener_);
+  WorkPool pool;
+  tbb::enumerable_thread_specific<std::unique_ptr<ChunkWorker>> workers;
+  arena_->execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<size_t>(stats_.threads * kTokensPerThread),
+        tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& fc) -> Work* {
+                                        return next_work(reader, pool, failure_,
+                                                         fc);
+                                      }) &
+            tbb::make_filter<Work*, Work*>(
+                tbb::filter_mode::parallel,
+                [&](Work* work) {
+                  std::unique_ptr<ChunkWorker>& worker = workers.local();
+                  if (!worker) {
+                    worker = std::make_unique<ChunkWorker>(options_, &model_);
+                  }
+                  worker->process(work->chunk, &work->result);
+                  return work;
+                }) &
+            tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order,
+                                          [&](Work* work) {
+                                            collect(*work, reader);
+                                            pool.put(work);
+                                          }));
+  });
+  NEARDUP_RETURN_IF_ERROR(failure_);
+  if (sinks_.rejects) {
+    NEARDUP_RETURN_IF_ERROR(sinks_.rejects->append(reject_batch_));
+  }
+  stats_.input_bytes = reader.raw_bytes_read();
+  stats_.uncompressed_bytes = reader.bytes_read();
+  if (progress_) report_progress(reader);
+  stats_.documents = corpus_.size();
+  for (uint64_t n : stats_.rejected_by_reason) stats_.lines_rejected += n;
+  if (corpus_.size() >= std::numeric_limits<DocId>::max()) {
+    return Status::InvalidArgument("more than 2^32 - 1 documents in one run");
+  }
+  stats_.read_fingerprint_seconds = seconds_since(start_);
+  return Status::OK();
+}
+
+Status DedupJob::find_pairs() {
+  const Clock::time_point index_start = Clock::now();
+  for (DocId doc = 0; doc < corpus_.size(); ++doc) {
+    stats_.empty_documents += corpus_.empty[doc];
+  }
+  if (options_.mode == Mode::kStory) {
+    NEARDUP_RETURN_IF_ERROR(cluster_story_fingerprints(
+        *arena_, options_, &corpus_, &stats_, &rep_));
+  } else if (options_.algorithm == Algorithm::kSimHash) {
+    NEARDUP_RETURN_IF_ERROR(
+        find_simhash_pairs(*arena_, options_, corpus_, &stats_, &pairs_));
+  } else {
+    NEARDUP_RETURN_IF_ERROR(find_minhash_pairs(
+        *arena_, options_, second_pass_inputs_, corpus_, &stats_, &pairs_));
+  }
+  stats_.index_seconds = seconds_since(index_start);
+  return Status::OK();
+}
+
+void DedupJob::cluster() {
+  const Clock::time_point cluster_start = Clock::now();
+  // Story mode's clusters come from its pair search.
+  if (options_.mode == Mode::kCopies) {
+    rep_ = cluster_documents(options_, corpus_, pairs_);
+  }
+  std::vector<DocPair>().swap(pairs_);
+  std::vector<uint32_t> sizes(corpus_.size(), 0);
+  for (DocId doc = 0; doc < corpus_.size(); ++doc) {
+    if (rep_[doc] == doc) ++stats_.clusters;
+    stats_.largest_cluster =
+        std::max<uint64_t>(stats_.largest_cluster, ++sizes[rep_[doc]]);
+  }
+  stats_.duplicates = stats_.documents - stats_.clusters;
+  stats_.cluster_seconds = seconds_since(cluster_start);
+}
+
+Status DedupJob::write() {
+  const Clock::time_point write_start = Clock::now();
+  if (sinks_.clusters) {
+    NEARDUP_RETURN_IF_ERROR(
+        internal::write_clusters(corpus_, rep_, sinks_.clusters.get()));
+    NEARDUP_RETURN_IF_ERROR(sinks_.clusters->commit());
+  }
+  if (sinks_.output) {
+    NEARDUP_RETURN_IF_ERROR(write_output(options_, second_pass_inputs_, corpus_,
+                                         rep_, sinks_.output.get()));
+    NEARDUP_RETURN_IF_ERROR(sinks_.output->commit());
+  }
+  if (sinks_.rejects) NEARDUP_RETURN_IF_ERROR(sinks_.rejects->commit());
+  stats_.write_seconds = seconds_since(write_start);
+  stats_.total_seconds = seconds_since(start_);
+  stats_.peak_rss_bytes = peak_rss_bytes();
+  if (sinks_.stats) {
+    NEARDUP_RETURN_IF_ERROR(sinks_.stats->append(stats_to_json(stats_)));
+    NEARDUP_RETURN_IF_ERROR(sinks_.stats->commit());
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<DedupStats> run_dedup(const DedupOptions& options,
                              const std::vector<std::string>& inputs,
                              const DedupOutputs& outputs, Reporter* reporter,
                              const ProgressCallback& progress) {
-  const Clock::time_point start = Clock::now();
-  NEARDUP_RETURN_IF_ERROR(validate(options));
-  if (inputs.empty()) return Status::InvalidArgument("no inputs");
-  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
-    return Status::InvalidArgument("stdin ('-') can be an input only once");
-  }
-  Sinks sinks;
-  NEARDUP_RETURN_IF_ERROR(open_sinks(outputs, &sinks));
-
-  DedupStats stats;
-  stats.inputs = inputs.size();
-  stats.threads =
-      options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  stats.mode = options.mode;
-  stats.algorithm = options.algorithm;
-  stats.clustering = options.clustering;
-  stats.shingle_words = options.text.shingle_words;
-  if (options.mode == Mode::kStory) {
-    // Parameters in options.story.
-  } else if (options.algorithm == Algorithm::kSimHash) {
-    stats.max_hamming_distance = options.max_hamming_distance;
-  } else {
-    const LshParams lsh = choose_lsh_params(options.minhash);
-    stats.jaccard_threshold = options.minhash.threshold;
-    stats.signature_length = options.minhash.signature_length;
-    stats.bands = lsh.bands;
-    stats.rows = lsh.rows;
-    stats.false_positive_area = lsh.false_positive_area;
-    stats.false_negative_area = lsh.false_negative_area;
-    stats.verification = options.minhash.verification;
-    if (options.clustering == Clustering::kBounded) {
-      stats.bound_ratio = options.minhash.bound_ratio;
-    }
-  }
-
-  // Story mode's document-frequency pass, exact verification and the output
-  // pass read the inputs again; stdin is kept in a spool for them.
-  std::optional<Spool> spool;
-  std::vector<std::string> second_pass_inputs = inputs;
-  internal::SourceOpener opener;
-  const bool count_df =
-      options.mode == Mode::kStory && options.idf_model_path.empty();
-  const bool second_pass =
-      sinks.output || count_df ||
-      (options.mode == Mode::kCopies &&
-       options.algorithm == Algorithm::kMinHash &&
-       options.minhash.verification != Verification::kEstimate);
-  if (second_pass && std::count(inputs.begin(), inputs.end(), "-") > 0) {
-    spool.emplace();
-    NEARDUP_RETURN_IF_ERROR(spool->create());
-    std::replace(second_pass_inputs.begin(), second_pass_inputs.end(),
-                 std::string("-"), spool->path());
-    opener = [&spool](const std::string& path, uint64_t* size)
-        -> Result<std::unique_ptr<internal::ByteSource>> {
-      Result<std::unique_ptr<internal::ByteSource>> source =
-          internal::open_source(path, size, nullptr);
-      if (!source.ok() || path != "-") return source;
-      return internal::tee_source(std::move(source).value(), spool->fd(),
-                                  spool->path());
-    };
-  }
-
-  tbb::task_arena arena(stats.threads);
-
-  // Story mode: document frequencies from a model file or a first pass.
-  IdfModel model;
-  std::vector<std::string> fingerprint_inputs = inputs;
-  if (options.mode == Mode::kStory) {
-    if (count_df) {
-      NEARDUP_RETURN_IF_ERROR(count_document_frequencies(
-          arena, options, inputs, opener, stats.threads, &model));
-      fingerprint_inputs = second_pass_inputs;
-      opener = {};
-    } else {
-      Result<IdfModel> loaded = IdfModel::load(options.idf_model_path);
-      if (!loaded.ok()) return loaded.status();
-      model = std::move(loaded).value();
-    }
-  }
-  Corpus corpus;
-  corpus.story = options.mode == Mode::kStory;
-  if (options.mode == Mode::kCopies &&
-      options.algorithm == Algorithm::kMinHash) {
-    corpus.signature_length = options.minhash.signature_length;
-    corpus.signatures = SignatureTable(corpus.signature_length);
-  }
-  Status failure;
-  std::string reject_batch;
-
-  // ---- Pass 1: read, parse, shingle, fingerprint. ----
-  {
-    JsonlReader reader(fingerprint_inputs, options.chunk_bytes,
-                       options.max_line_bytes, opener);
-    WorkPool pool;
-    tbb::enumerable_thread_specific<std::unique_ptr<ChunkWorker>> workers;
-    Clock::time_point last_progress = start;
-    arena.execute([&] {
-      tbb::parallel_pipeline(
-          static_cast<size_t>(stats.threads * kTokensPerThread),
-          tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
-                                        [&](tbb::flow_control& fc) -> Work* {
-                                          return next_work(reader, pool,
-                                                           failure, fc);
-                                        }) &
-              tbb::make_filter<Work*, Work*>(
-                  tbb::filter_mode::parallel,
-                  [&](Work* work) {
-                    std::unique_ptr<ChunkWorker>& worker = workers.local();
-                    if (!worker)
-                      worker = std::make_unique<ChunkWorker>(options, &model);
-                    worker->process(work->chunk, &work->result);
-                    return work;
-                  }) &
-              tbb::make_filter<Work*, void>(
-                  tbb::filter_mode::serial_in_order, [&](Work* work) {
-                    const Chunk& chunk = work->chunk;
-                    const ChunkResult& result = work->result;
-                    stats.lines_read += chunk.lines.size();
-                    corpus.append(result);
-                    const std::string& input = inputs[chunk.input];
-                    for (const internal::Rejection& r : result.rejects) {
-                      RejectedLine line;
-                      line.input = input;
-                      line.line = r.file_line + 1;
-                      line.bytes = r.bytes;
-                      line.reason = r.reason;
-                      line.detail = r.detail;
-                      ++stats.rejected_by_reason[static_cast<int>(r.reason)];
-                      if (reporter != nullptr) reporter->rejected_line(line);
-                      if (sinks.rejects) {
-                        internal::format_rejection(input, line, &reject_batch);
-                      }
-                    }
-                    if (sinks.rejects && failure.ok() &&
-                        reject_batch.size() >= (size_t{1} << 16)) {
-                      failure = sinks.rejects->append(reject_batch);
-                      reject_batch.clear();
-                    }
-                    if (progress && seconds_since(last_progress) >= 0.1) {
-                      last_progress = Clock::now();
-                      progress({reader.raw_bytes_read(), reader.total_bytes(),
-                                corpus.size(), seconds_since(start)});
-                    }
-                    pool.put(work);
-                  }));
-    });
-    NEARDUP_RETURN_IF_ERROR(failure);
-    if (sinks.rejects)
-      NEARDUP_RETURN_IF_ERROR(sinks.rejects->append(reject_batch));
-    stats.input_bytes = reader.raw_bytes_read();
-    stats.uncompressed_bytes = reader.bytes_read();
-    if (progress) {
-      progress({reader.raw_bytes_read(), reader.total_bytes(), corpus.size(),
-                seconds_since(start)});
-    }
-  }
-  stats.documents = corpus.size();
-  for (uint64_t n : stats.rejected_by_reason) stats.lines_rejected += n;
-  if (corpus.size() >= std::numeric_limits<DocId>::max()) {
-    return Status::InvalidArgument("more than 2^32 - 1 documents in one run");
-  }
-  stats.read_fingerprint_seconds = seconds_since(start);
-
-  // ---- Pair search. ----
-  const Clock::time_point index_start = Clock::now();
-  for (DocId doc = 0; doc < corpus.size(); ++doc) {
-    stats.empty_documents += corpus.empty[doc];
-  }
-  std::vector<DocPair> pairs;
-  std::vector<DocId> rep;
-  if (options.mode == Mode::kStory) {
-    NEARDUP_RETURN_IF_ERROR(
-        cluster_story_fingerprints(arena, options, &corpus, &stats, &rep));
-  } else if (options.algorithm == Algorithm::kSimHash) {
-    NEARDUP_RETURN_IF_ERROR(
-        find_simhash_pairs(arena, options, corpus, &stats, &pairs));
-  } else {
-    NEARDUP_RETURN_IF_ERROR(find_minhash_pairs(
-        arena, options, second_pass_inputs, corpus, &stats, &pairs));
-  }
-  stats.index_seconds = seconds_since(index_start);
-
-  // ---- Clusters. ----
-  const Clock::time_point cluster_start = Clock::now();
-  if (options.mode == Mode::kCopies) {
-    rep = cluster_documents(options, corpus, pairs);
-  }
-  std::vector<DocPair>().swap(pairs);
-  {
-    std::vector<uint32_t> sizes(corpus.size(), 0);
-    for (DocId doc = 0; doc < corpus.size(); ++doc) {
-      if (rep[doc] == doc) ++stats.clusters;
-      stats.largest_cluster =
-          std::max<uint64_t>(stats.largest_cluster, ++sizes[rep[doc]]);
-    }
-    stats.duplicates = stats.documents - stats.clusters;
-  }
-  stats.cluster_seconds = seconds_since(cluster_start);
-
-  // ---- Outputs. ----
-  const Clock::time_point write_start = Clock::now();
-  if (sinks.clusters) {
-    NEARDUP_RETURN_IF_ERROR(
-        internal::write_clusters(corpus, rep, sinks.clusters.get()));
-    NEARDUP_RETURN_IF_ERROR(sinks.clusters->commit());
-  }
-  if (sinks.output) {
-    NEARDUP_RETURN_IF_ERROR(write_output(options, second_pass_inputs, corpus,
-                                         rep, sinks.output.get()));
-    NEARDUP_RETURN_IF_ERROR(sinks.output->commit());
-  }
-  if (sinks.rejects) NEARDUP_RETURN_IF_ERROR(sinks.rejects->commit());
-  stats.write_seconds = seconds_since(write_start);
-  stats.total_seconds = seconds_since(start);
-  stats.peak_rss_bytes = peak_rss_bytes();
-  if (sinks.stats) {
-    NEARDUP_RETURN_IF_ERROR(sinks.stats->append(stats_to_json(stats)));
-    NEARDUP_RETURN_IF_ERROR(sinks.stats->commit());
-  }
-  return stats;
+  DedupJob job(options, inputs, outputs, reporter, progress);
+  NEARDUP_RETURN_IF_ERROR(job.open());
+  NEARDUP_RETURN_IF_ERROR(job.load_model());
+  NEARDUP_RETURN_IF_ERROR(job.read_and_sketch());
+  NEARDUP_RETURN_IF_ERROR(job.find_pairs());
+  job.cluster();
+  NEARDUP_RETURN_IF_ERROR(job.write());
+  return job.stats();
 }
 
 Status build_idf_model(const DedupOptions& options,
