@@ -9,10 +9,13 @@
 #include <random>
 #include <vector>
 
+#include "index/lsh_bands.h"
 #include "neardup/lsh.h"
 
 namespace neardup::bench {
 namespace {
+
+using internal::band_candidates;
 
 constexpr int kLength = 128;
 

@@ -8,10 +8,14 @@
 #include <set>
 #include <vector>
 
+#include "index/lsh_bands.h"
 #include "neardup/minhash.h"
 
 namespace neardup {
 namespace {
+
+using internal::band_candidates;
+using internal::kMaxAllPairsBucket;
 
 TEST(LshTest, ReduceSignatureMixesTheBinIndex) {
   // fmix64(h ^ (i * 0x9e3779b97f4a7c15)) >> 56, computed by hand.

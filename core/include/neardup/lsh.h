@@ -6,9 +6,9 @@
 // Signatures are kept as 8 bits of each MinHash entry (b-bit minwise
 // hashing, Li & Koenig, WWW 2010, section 2): 8 bytes per entry become 1.
 // The bits are the top byte of a mix of the entry and its bin index, so that
-// bins that densification filled from one hash still get independent bytes. Two 8-bit entries are equal with probability
-// P = J + (1 - J) / 256 for Jaccard similarity J, so J is estimated as
-// (share equal - 1/256) / (1 - 1/256).
+// bins that densification filled from one hash still get independent bytes. Two
+// 8-bit entries are equal with probability P = J + (1 - J) / 256 for Jaccard
+// similarity J, so J is estimated as (share equal - 1/256) / (1 - 1/256).
 //
 // Banding (Leskovec, Rajaraman & Ullman, "Mining of Massive Datasets",
 // section 3.4.1): the first bands * rows entries are cut into `bands` bands
@@ -21,9 +21,7 @@
 // Example:
 //   neardup::SignatureTable sigs(128);
 //   for (...) neardup::reduce_signature(minhash, sigs.append());
-//   std::vector<uint64_t> pairs;
-//   for (int band = 0; band < 16; ++band)
-//     neardup::band_candidates(sigs, docs, band, 8, /*min_equal=*/64, &pairs);
+//   uint32_t key = neardup::band_key(sigs[doc], /*band=*/0, /*rows=*/8);
 
 #ifndef NEARDUP_LSH_H_
 #define NEARDUP_LSH_H_
@@ -42,12 +40,6 @@ namespace neardup {
 
 // Seed of the band keys (part of the candidate search's specification).
 inline constexpr uint64_t kBandSeed = 0x62616e64ULL;  // "band"
-
-// Buckets with more members than this yield pairs of each member with the
-// bucket's first (in input order) and with the member before it, instead of
-// all pairs: a bucket of m identical pages then costs 2m pairs, not m^2 / 2,
-// and still joins all m.
-inline constexpr size_t kMaxAllPairsBucket = 32;
 
 // The bands and rows a run with `options` uses: options.bands x options.rows
 // if set, else optimal_lsh_params(threshold, signature_length, weights).
@@ -106,22 +98,6 @@ class SignatureTable {
   size_t size_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
 };
-
-// The candidate pairs of band `band` (0-based) of `rows` entries, among the
-// documents `docs` (ascending) of `signatures`, verified on the spot: appends
-// each pair with at least `min_equal` equal signature entries (all pairs if
-// min_equal <= 0) as (a << 32 | b) with a < b, sorted and without repeats.
-// Pairs of buckets over kMaxAllPairsBucket members as described there.
-// If `first_seen` is not null, adds the number of this band's pairs whose
-// signatures agree on no earlier band: summed over the bands, the number of
-// distinct candidate pairs (up to 32-bit key collisions).
-// REQUIRES: (band + 1) * rows <= signatures.length(). O(|docs|) time plus
-// O(band * rows) per pair. Thread-safe for distinct `pairs`, `first_seen`.
-void band_candidates(const SignatureTable& signatures,
-                     std::span<const DocId> docs, int band, int rows,
-                     int min_equal, std::vector<uint64_t>* pairs,
-                     uint64_t* first_seen = nullptr);
-
 }  // namespace neardup
 
 #endif  // NEARDUP_LSH_H_

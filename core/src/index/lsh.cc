@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "common/radix_sort.h"
+#include "index/lsh_bands.h"
 
 namespace neardup {
 
@@ -90,6 +91,8 @@ std::span<uint8_t> SignatureTable::append() {
   return {blocks_.back().get() + slot * length_, static_cast<size_t>(length_)};
 }
 
+namespace internal {
+
 void band_candidates(const SignatureTable& signatures,
                      std::span<const DocId> docs, int band, int rows,
                      int min_equal, std::vector<uint64_t>* pairs,
@@ -153,5 +156,7 @@ void band_candidates(const SignatureTable& signatures,
   pairs->resize(first_pair);
   pairs->insert(pairs->end(), added.begin(), added.end());
 }
+
+}  // namespace internal
 
 }  // namespace neardup

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <optional>
 
+#include "index/lsh_bands.h"
 #include "neardup/cluster.h"
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
@@ -547,8 +548,8 @@ std::vector<uint64_t> lsh_candidates(tbb::task_arena& arena,
   std::vector<uint64_t> band_seen(stats->bands, 0);
   arena.execute([&] {
     tbb::parallel_for(0, stats->bands, [&](int band) {
-      band_candidates(corpus.signatures, docs, band, stats->rows, keep,
-                      &band_pairs[band], &band_seen[band]);
+      internal::band_candidates(corpus.signatures, docs, band, stats->rows,
+                                keep, &band_pairs[band], &band_seen[band]);
     });
   });
   std::vector<DocId>().swap(docs);
