@@ -139,12 +139,11 @@ void BM_Shingle(benchmark::State& state, Script script) {
   const size_t whole_below = static_cast<size_t>(
       std::max(options.shingle_words, options.short_text_words));
   const size_t expected =
-      tokens.empty()
-          ? 0
-          : (tokens.size() >= whole_below
-                 ? tokens.size() - static_cast<size_t>(options.shingle_words) +
-                       1
-                 : 1);
+      tokens.empty() ? 0
+                     : (tokens.size() >= whole_below
+                            ? tokens.size() -
+                                  static_cast<size_t>(options.shingle_words) + 1
+                            : 1);
   TextOptions unfiltered = options;
   unfiltered.min_line_words = 0;
   Shingler unfiltered_shingler(unfiltered);

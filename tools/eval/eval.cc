@@ -191,16 +191,10 @@ void add_copy(bool linked, CopyScores* c) {
 
 double f1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6f", v);
-  return buf;
-}
-
 std::string copy_json(const CopyScores& c) {
   return "{\"copies\": " + std::to_string(c.copies) +
          ", \"linked\": " + std::to_string(c.linked) +
-         ", \"linked_share\": " + number(c.linked_share) + "}";
+         ", \"linked_share\": " + json_number(c.linked_share) + "}";
 }
 
 }  // namespace
@@ -400,13 +394,13 @@ std::string scores_to_json(const Scores& s) {
   out += ", \"predicted_pairs\": " + std::to_string(s.predicted_pairs);
   out += ", \"true_pairs\": " + std::to_string(s.true_pairs);
   out += ", \"common_pairs\": " + std::to_string(s.common_pairs);
-  out += ", \"pair_precision\": " + number(s.pair_precision);
-  out += ", \"pair_recall\": " + number(s.pair_recall);
-  out += ", \"pair_f1\": " + number(s.pair_f1);
-  out += ", \"bcubed_precision\": " + number(s.bcubed_precision);
-  out += ", \"bcubed_recall\": " + number(s.bcubed_recall);
-  out += ", \"bcubed_f1\": " + number(s.bcubed_f1);
-  out += ", \"adjusted_rand_index\": " + number(s.adjusted_rand_index);
+  out += ", \"pair_precision\": " + json_number(s.pair_precision);
+  out += ", \"pair_recall\": " + json_number(s.pair_recall);
+  out += ", \"pair_f1\": " + json_number(s.pair_f1);
+  out += ", \"bcubed_precision\": " + json_number(s.bcubed_precision);
+  out += ", \"bcubed_recall\": " + json_number(s.bcubed_recall);
+  out += ", \"bcubed_f1\": " + json_number(s.bcubed_f1);
+  out += ", \"adjusted_rand_index\": " + json_number(s.adjusted_rand_index);
   out += ", \"predicted_only\": " + std::to_string(s.predicted_only);
   for (const auto& [name, kinds] :
        {std::pair{"by_kind", &s.by_kind},
@@ -420,7 +414,7 @@ std::string scores_to_json(const Scores& s) {
       first = false;
       internal::append_json_string(kind, &out);
       out += ": {\"documents\": " + std::to_string(k.documents) +
-             ", \"bcubed_recall\": " + number(k.bcubed_recall) + "}";
+             ", \"bcubed_recall\": " + json_number(k.bcubed_recall) + "}";
     }
     out += "}";
   }
@@ -446,6 +440,12 @@ std::string scores_to_json(const Scores& s) {
          std::to_string(s.documents_without_original);
   out += "}\n";
   return out;
+}
+
+std::string json_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6f", v);
+  return buf;
 }
 
 Status write_json(const std::string& path, const Scores& scores) {

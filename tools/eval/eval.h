@@ -136,6 +136,9 @@ std::vector<int64_t> find_originals(const Labels& truth);
 std::string scores_to_json(const Scores& scores);
 std::string scores_to_text(const Scores& scores);
 
+// A score as a JSON number with 6 decimals, as every eval report writes it.
+std::string json_number(double v);
+
 // Writes scores_to_json() to `path` atomically (temporary file, rename).
 Status write_json(const std::string& path, const Scores& scores);
 // Writes `json` to `path` atomically (temporary file, rename).

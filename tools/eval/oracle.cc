@@ -143,12 +143,6 @@ double ratio(uint64_t common, size_t a_size, size_t b_size) {
                   : static_cast<double>(common) / static_cast<double>(all);
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6f", v);
-  return buf;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
@@ -531,7 +525,7 @@ Result<OracleScores> run_oracle(const std::string& path,
 }
 
 std::string oracle_to_json(const OracleScores& s) {
-  std::string out = "{\"threshold\": " + number(s.threshold);
+  std::string out = "{\"threshold\": " + json_number(s.threshold);
   out += ", \"records\": " + std::to_string(s.records);
   out += ", \"documents\": " + std::to_string(s.documents);
   out += ", \"without_shingles\": " + std::to_string(s.without_shingles);
@@ -539,25 +533,26 @@ std::string oracle_to_json(const OracleScores& s) {
   out += ", \"oracle_pairs\": " + std::to_string(s.oracle_pairs);
   out += ", \"oracle_pairs_co_clustered\": " +
          std::to_string(s.oracle_pairs_co_clustered);
-  out += ", \"lsh_recall\": " + number(s.lsh_recall);
+  out += ", \"lsh_recall\": " + json_number(s.lsh_recall);
   out += ", \"co_clustered_pairs\": " + std::to_string(s.co_clustered_pairs);
   out += ", \"co_clustered_at_threshold\": " +
          std::to_string(s.co_clustered_at_threshold);
-  out += ", \"precision\": " + number(s.precision);
+  out += ", \"precision\": " + json_number(s.precision);
   out += ", \"co_clustered_at_half_threshold\": " +
          std::to_string(s.co_clustered_at_half_threshold);
   out += ", \"precision_at_half_threshold\": " +
-         number(s.precision_at_half_threshold);
+         json_number(s.precision_at_half_threshold);
   out += ", \"largest_cluster\": " + std::to_string(s.largest_cluster);
   out += ", \"below_threshold\": [";
   for (size_t b = 0; b < s.below_threshold.size(); ++b) {
     const OracleScores::Bin& bin = s.below_threshold[b];
     if (b > 0) out += ", ";
-    out += "{\"from\": " + number(bin.from) + ", \"to\": " + number(bin.to) +
+    out += "{\"from\": " + json_number(bin.from) +
+           ", \"to\": " + json_number(bin.to) +
            ", \"pairs\": " + std::to_string(bin.pairs) + "}";
   }
-  out += "], \"read_seconds\": " + number(s.read_seconds);
-  out += ", \"join_seconds\": " + number(s.join_seconds) + "}";
+  out += "], \"read_seconds\": " + json_number(s.read_seconds);
+  out += ", \"join_seconds\": " + json_number(s.join_seconds) + "}";
   return out;
 }
 

@@ -172,12 +172,6 @@ Result<std::vector<LabelledPair>> PairLabelsReader::finish() {
   return std::move(pairs_);
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6f", v);
-  return buf;
-}
-
 double share(uint64_t part, uint64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole)
                    : 1.0;
@@ -237,8 +231,8 @@ std::string pair_labels_to_json(const PairLabelScores& s) {
   out += ", \"co_clustered\": " + std::to_string(s.co_clustered);
   out += ", \"co_clustered_duplicates\": " +
          std::to_string(s.co_clustered_duplicates);
-  out += ", \"precision\": " + number(s.precision);
-  out += ", \"recall\": " + number(s.recall);
+  out += ", \"precision\": " + json_number(s.precision);
+  out += ", \"recall\": " + json_number(s.recall);
   out += ", \"skipped_pairs\": " + std::to_string(s.skipped_pairs);
   out += ", \"missing_ids\": " + std::to_string(s.missing_ids) + "}";
   return out;
