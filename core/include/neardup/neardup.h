@@ -8,6 +8,7 @@
 #include "neardup/cluster.h"
 #include "neardup/fingerprint.h"
 #include "neardup/hamming_index.h"
+#include "neardup/index.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
 #include "neardup/options.h"

@@ -1,0 +1,157 @@
+// The pieces of an Index (neardup/index.h): its stored options (the
+// layout), the columns of entries waiting to be sorted, and the immutable
+// sorted run, which is the same bytes in memory and in its file
+// (core/FORMAT.md section 10).
+
+#ifndef NEARDUP_SRC_INDEX_INDEX_RUN_H_
+#define NEARDUP_SRC_INDEX_INDEX_RUN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/options.h"
+#include "neardup/status.h"
+
+namespace neardup::internal {
+
+// The options that decide an index's sketches and matches, as saved.
+struct IndexLayout {
+  Algorithm algorithm = Algorithm::kMinHash;
+  int shingle_words = 0;
+  int min_line_words = 0;
+  int short_text_words = 0;
+  int signature_length = 0;  // MinHash
+  int bands = 0;             // MinHash, resolved by choose_lsh_params
+  int rows = 0;
+  double threshold = 0;
+  int max_hamming_distance = 0;  // SimHash
+  int simhash_blocks = 0;        // SimHash permuted-table blocks
+
+  // Derived, not saved.
+  int sketch_bytes = 0;  // signature_length or 8
+  int tables = 0;        // bands or C(blocks, blocks - distance)
+  int need_equal = 0;    // MinHash: min_equal_entries(threshold, length)
+  // SimHash: per table, the (low bit, width) of each run of key bits, from
+  // the highest; table keys are these bits packed at the top of a word.
+  std::vector<std::vector<std::pair<int, int>>> key_segments;
+
+  static Result<IndexLayout> FromOptions(const DedupOptions& options);
+  // The options, defaults elsewhere, with `threads` copied from `base`.
+  DedupOptions to_options(const DedupOptions& base) const;
+  // The fixed little-endian block of core/FORMAT.md section 10.1.
+  std::string encode() const;
+  // Parses `bytes`; Corruption naming `path` if malformed.
+  static Result<IndexLayout> Decode(std::string_view bytes,
+                                    const std::string& path);
+  // InvalidArgument naming the first field where `wanted` differs.
+  Status check_same(const IndexLayout& wanted, const std::string& path) const;
+
+  // Table `table`'s key of a sketch (sketch_bytes bytes), a 64-bit value
+  // whose top bits are uniformly spread. REQUIRES: 0 <= table < tables.
+  uint64_t table_key(std::span<const uint8_t> sketch, int table) const;
+  // True if the sketch `a` matches `b`; sets *similarity and *distance.
+  bool matches(std::span<const uint8_t> a, std::span<const uint8_t> b,
+               double* similarity, int* distance) const;
+
+ private:
+  Status derive();
+};
+
+// Entries in insertion order, column by column.
+struct EntryColumns {
+  std::vector<uint8_t> sketches;  // size() * sketch_bytes
+  std::vector<uint8_t> empty;     // 1 if the sketch has no shingles
+  std::string keys;
+  std::vector<uint64_t> key_ends;
+  std::vector<std::string> source_names;
+  std::vector<uint32_t> source_of;  // index into source_names
+
+  size_t size() const { return key_ends.size(); }
+  uint32_t source_index(std::string_view name);
+  void append(std::string_view key, uint32_t source,
+              std::span<const uint8_t> sketch, bool is_empty);
+  std::string_view key(size_t i) const {
+    const uint64_t begin = i == 0 ? 0 : key_ends[i - 1];
+    return std::string_view(keys).substr(begin, key_ends[i] - begin);
+  }
+  void clear() { *this = EntryColumns(); }
+};
+
+// An immutable sorted run: the entries' columns, and per table the
+// non-empty entries sorted by (table key, entry) with a directory on the
+// key's top bits. Thread-safe (all const).
+class IndexRun {
+ public:
+  // Sorts `columns` into a run held in memory, using `threads` threads.
+  static Result<std::shared_ptr<IndexRun>> Build(const IndexLayout& layout,
+                                                 const EntryColumns& columns,
+                                                 int threads);
+  // Maps the run file at `path` (size `bytes` and checksum `checksum` from
+  // the manifest) and checks it against `layout`. Corruption naming the path
+  // when anything disagrees.
+  static Result<std::shared_ptr<IndexRun>> Map(const IndexLayout& layout,
+                                               const std::string& path,
+                                               uint64_t bytes,
+                                               uint64_t checksum);
+  ~IndexRun();
+
+  size_t size() const { return entries_; }
+  size_t empty_entries() const { return entries_ - indexed_; }
+  std::span<const uint8_t> sketch(size_t i) const {
+    return {sketches_ + i * sketch_bytes_, sketch_bytes_};
+  }
+  bool empty(size_t i) const { return (empty_bits_[i / 64] >> (i % 64)) & 1; }
+  std::string_view key(size_t i) const;
+  std::string_view source(size_t i) const;
+  // (name, entries) of each source, in order of first appearance.
+  std::vector<std::pair<std::string, uint64_t>> sources() const;
+
+  // Appends to `out` the entries (run-local) of table `table` whose key is
+  // `key`, in insertion order, at most `cap` of them.
+  void lookup(int table, uint64_t key, size_t cap,
+              std::vector<uint32_t>* out) const;
+
+  // The serialized run (the file's bytes) and its checksum.
+  std::span<const uint8_t> bytes() const { return {data_, size_}; }
+  uint64_t checksum() const { return checksum_; }
+  bool mapped() const { return mapped_; }
+
+  // Appends this run's entries to `columns`.
+  void append_to(EntryColumns* columns) const;
+
+ private:
+  IndexRun() = default;
+  Status parse(const IndexLayout& layout, const std::string& name);
+
+  const IndexLayout* layout_ = nullptr;
+  std::vector<uint8_t> owned_;
+  bool mapped_ = false;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  uint64_t checksum_ = 0;
+
+  size_t entries_ = 0, indexed_ = 0;
+  size_t sketch_bytes_ = 0;
+  int directory_bits_ = 0;
+  std::vector<std::string_view> source_names_;
+  const uint8_t* ranges_ = nullptr;  // (u64 first entry, u64 source)
+  size_t num_ranges_ = 0;
+  const uint8_t* key_ends_ = nullptr;  // u32 each
+  const char* keys_ = nullptr;
+  const uint64_t* empty_bits_ = nullptr;
+  const uint8_t* sketches_ = nullptr;
+  std::vector<const uint32_t*> directories_, permutations_;
+};
+
+// The checksum of the format: XXH3-64 with seed 0.
+uint64_t format_checksum(std::span<const uint8_t> bytes);
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_SRC_INDEX_INDEX_RUN_H_
