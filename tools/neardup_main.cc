@@ -1,6 +1,7 @@
 // neardup: the command-line front end of the library.
 //
 //   neardup dedup [options] INPUT...
+//   neardup index build|add|info|compact ...
 //   neardup gen [options] --output FILE
 //
 // Exit status: 0 on success, 1 on a runtime error, 2 on a usage error.
@@ -77,6 +78,15 @@ void print_summary(const neardup::DedupStats& s) {
                static_cast<unsigned long long>(s.largest_cluster),
                s.total_seconds, human_count(s.documents / secs * 60).c_str(),
                s.uncompressed_bytes / 1e6 / secs);
+  if (s.index_entries > 0 || s.added_to_index > 0) {
+    std::fprintf(stderr,
+                 "neardup: index of %llu entries: %llu documents matched, "
+                 "%llu kept, %llu added\n",
+                 static_cast<unsigned long long>(s.index_entries),
+                 static_cast<unsigned long long>(s.index_matches),
+                 static_cast<unsigned long long>(s.kept_documents),
+                 static_cast<unsigned long long>(s.added_to_index));
+  }
 }
 
 // Options of `neardup gen` as given on the command line, before sizes are
@@ -461,19 +471,121 @@ int run_eval(EvalArgs& a) {
   return 0;
 }
 
-int main(int argc, char** argv) {
-  CLI::App app{
-      "neardup: find near-duplicate documents in JSONL dumps (MinHash with "
-      "banded LSH, or SimHash with permuted-block tables)",
-      "neardup"};
-  app.set_version_flag("--version", std::string(neardup::version()));
-  app.require_subcommand(1);
+// The options that decide which records are read and how fast: shared by
+// dedup and the index commands.
+void add_input_options(CLI::App* cmd, neardup::DedupOptions* o) {
+  neardup::DedupOptions& options = *o;
+  cmd->add_option("--text-field", options.text_field,
+                  "JSON pointer to the text field")
+      ->capture_default_str();
+  cmd->add_option(
+         "--id-field", options.id_field,
+         "JSON pointer to the id field (absent: the 0-based line number)")
+      ->capture_default_str();
+  cmd->add_option("--max-line-bytes", options.max_line_bytes,
+                  "Reject longer lines (reason too_long)")
+      ->capture_default_str();
+  cmd->add_option("--chunk-bytes", options.chunk_bytes,
+                  "Bytes per work chunk (speed only)")
+      ->capture_default_str();
+  cmd->add_option("--threads", options.threads,
+                  "Worker threads (0 = all cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+}
 
+// The options that decide sketches and matches: what an index stores.
+void add_sketch_options(CLI::App* cmd, neardup::DedupOptions* o) {
+  neardup::DedupOptions& options = *o;
+  cmd->add_option("--shingle-words", options.text.shingle_words,
+                  "Words per shingle")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  cmd->add_option("--min-line-words", options.text.min_line_words,
+                  "Leave lines with fewer words out of the fingerprint "
+                  "(boilerplate); 0 keeps all")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--short-text-words", options.text.short_text_words,
+                  "Texts with fewer words are one shingle: they match only "
+                  "as wholes (templated briefs); 0 turns it off")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  const std::map<std::string, neardup::Algorithm> algorithms{
+      {"minhash", neardup::Algorithm::kMinHash},
+      {"simhash", neardup::Algorithm::kSimHash}};
+  cmd->add_option("--algo", options.algorithm,
+                  "minhash: Jaccard similarity of shingle sets by MinHash "
+                  "and banded LSH; simhash: Hamming distance of 64-bit "
+                  "SimHashes (faster, misses more edited copies)")
+      ->transform(CLI::CheckedTransformer(algorithms, CLI::ignore_case))
+      ->default_str("minhash");
+  cmd->add_option("--threshold", options.minhash.threshold,
+                  "minhash: smallest Jaccard similarity of near-duplicates")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--signature-length", options.minhash.signature_length,
+                  "minhash: signature entries (bins of one-permutation "
+                  "hashing), 1 byte each per document")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1024));
+  CLI::Option* bands =
+      cmd->add_option("--bands", options.minhash.bands,
+                      "minhash: LSH bands (default: chosen from the "
+                      "threshold; see neardup tune)")
+          ->check(CLI::Range(1, 1024));
+  CLI::Option* rows = cmd->add_option("--rows", options.minhash.rows,
+                                      "minhash: signature entries per band")
+                          ->check(CLI::Range(1, 1024));
+  bands->needs(rows);
+  rows->needs(bands);
+  cmd->add_option("--fp-weight", options.minhash.false_positive_weight,
+                  "minhash: weight of the S-curve's false-positive area when "
+                  "choosing bands and rows")
+      ->capture_default_str();
+  cmd->add_option("--fn-weight", options.minhash.false_negative_weight,
+                  "minhash: weight of the S-curve's false-negative area")
+      ->capture_default_str();
+  cmd->add_option("--max-distance", options.max_hamming_distance,
+                  "simhash: largest Hamming distance between near-duplicate "
+                  "SimHashes")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 8));
+}
+
+// `neardup dedup` as given on the command line.
+struct DedupArgs {
   neardup::DedupOptions options;
   neardup::DedupOutputs outputs;
   std::vector<std::string> inputs;
   bool quiet = false;
+  std::string against;
+  bool add_to_index = false;
+  std::string name;
+};
 
+void add_index_use_options(CLI::App* dedup, DedupArgs* a) {
+  CLI::Option* against =
+      dedup->add_option("--against", a->against,
+                        "Also find each document's most similar entry in "
+                        "this index (neardup index build): clusters lines get "
+                        "match, match_source, match_similarity; --output "
+                        "leaves matched documents out");
+  dedup
+      ->add_flag("--add-to-index", a->add_to_index,
+                 "After the run, add every document to the --against index "
+                 "(one new run file)")
+      ->needs(against);
+  dedup->add_option("--name", a->name,
+                    "Source name of the added documents (default: the first "
+                    "input's file name)");
+}
+
+CLI::App* add_dedup_command(CLI::App& app, DedupArgs* a) {
+  neardup::DedupOptions& options = a->options;
+  neardup::DedupOutputs& outputs = a->outputs;
+  std::vector<std::string>& inputs = a->inputs;
+  bool& quiet = a->quiet;
   CLI::App* dedup = app.add_subcommand(
       "dedup",
       "Cluster near-duplicate documents and write a deduplicated dump");
@@ -493,32 +605,12 @@ int main(int argc, char** argv) {
                     "Write one JSON line per rejected input line");
   dedup->add_option("--stats", outputs.stats_path,
                     "Write a JSON summary of the run");
-  dedup
-      ->add_option("--text-field", options.text_field,
-                   "JSON pointer to the text field")
-      ->capture_default_str();
-  dedup
-      ->add_option(
-          "--id-field", options.id_field,
-          "JSON pointer to the id field (absent: the 0-based line number)")
-      ->capture_default_str();
-  dedup
-      ->add_option("--shingle-words", options.text.shingle_words,
-                   "Words per shingle")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 16));
-  dedup
-      ->add_option("--min-line-words", options.text.min_line_words,
-                   "Leave lines with fewer words out of the fingerprint "
-                   "(boilerplate); 0 keeps all")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1000));
-  dedup
-      ->add_option("--short-text-words", options.text.short_text_words,
-                   "Texts with fewer words are one shingle: they match only "
-                   "as wholes (templated briefs); 0 turns it off")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1000));
+  dedup->add_option("--pairs", outputs.pairs_path,
+                    "Write one JSON line per verified pair: a, b, similarity "
+                    "(minhash) or distance (simhash)");
+  add_index_use_options(dedup, a);
+  add_input_options(dedup, &options);
+  add_sketch_options(dedup, &options);
   const std::map<std::string, neardup::Mode> modes{
       {"copies", neardup::Mode::kCopies}, {"story", neardup::Mode::kStory}};
   dedup
@@ -542,48 +634,6 @@ int main(int argc, char** argv) {
                    "story: salient terms kept per document")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  const std::map<std::string, neardup::Algorithm> algorithms{
-      {"minhash", neardup::Algorithm::kMinHash},
-      {"simhash", neardup::Algorithm::kSimHash}};
-  dedup
-      ->add_option("--algo", options.algorithm,
-                   "minhash: Jaccard similarity of shingle sets by MinHash "
-                   "and banded LSH; simhash: Hamming distance of 64-bit "
-                   "SimHashes (faster, misses more edited copies)")
-      ->transform(CLI::CheckedTransformer(algorithms, CLI::ignore_case))
-      ->default_str("minhash");
-  dedup
-      ->add_option("--threshold", options.minhash.threshold,
-                   "minhash: smallest Jaccard similarity of near-duplicates")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  dedup
-      ->add_option("--signature-length", options.minhash.signature_length,
-                   "minhash: signature entries (bins of one-permutation "
-                   "hashing), 1 byte each per document")
-      ->capture_default_str()
-      ->check(CLI::Range(16, 1024));
-  CLI::Option* bands =
-      dedup
-          ->add_option("--bands", options.minhash.bands,
-                       "minhash: LSH bands (default: chosen from the "
-                       "threshold; see neardup tune)")
-          ->check(CLI::Range(1, 1024));
-  CLI::Option* rows = dedup
-                          ->add_option("--rows", options.minhash.rows,
-                                       "minhash: signature entries per band")
-                          ->check(CLI::Range(1, 1024));
-  bands->needs(rows);
-  rows->needs(bands);
-  dedup
-      ->add_option("--fp-weight", options.minhash.false_positive_weight,
-                   "minhash: weight of the S-curve's false-positive area when "
-                   "choosing bands and rows")
-      ->capture_default_str();
-  dedup
-      ->add_option("--fn-weight", options.minhash.false_negative_weight,
-                   "minhash: weight of the S-curve's false-negative area")
-      ->capture_default_str();
   const std::map<std::string, neardup::Verification> verifications{
       {"borderline", neardup::Verification::kBorderline},
       {"estimate", neardup::Verification::kEstimate},
@@ -607,12 +657,6 @@ int main(int argc, char** argv) {
           },
           "minhash: the same as --verify exact")
       ->excludes(verify);
-  dedup
-      ->add_option("--max-distance", options.max_hamming_distance,
-                   "simhash: largest Hamming distance between near-duplicate "
-                   "SimHashes")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 8));
   const std::map<std::string, neardup::Clustering> clusterings{
       {"components", neardup::Clustering::kConnectedComponents},
       {"representative", neardup::Clustering::kRepresentative},
@@ -634,20 +678,283 @@ int main(int argc, char** argv) {
                    "representative")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  dedup
-      ->add_option("--max-line-bytes", options.max_line_bytes,
-                   "Reject longer lines (reason too_long)")
-      ->capture_default_str();
-  dedup
-      ->add_option("--chunk-bytes", options.chunk_bytes,
-                   "Bytes per work chunk (speed only)")
-      ->capture_default_str();
-  dedup
-      ->add_option("--threads", options.threads,
-                   "Worker threads (0 = all cores)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1024));
   dedup->add_flag("--quiet,-q", quiet, "No progress bar and no summary");
+
+  return dedup;
+}
+
+// The source name of documents added without --name: the first input's
+// file name ("stdin" for -).
+std::string default_source_name(const std::vector<std::string>& inputs) {
+  if (inputs.empty() || inputs[0] == "-") return "stdin";
+  const size_t slash = inputs[0].find_last_of('/');
+  return slash == std::string::npos ? inputs[0] : inputs[0].substr(slash + 1);
+}
+
+// `neardup index build|add|info|compact` as given on the command line.
+struct IndexArgs {
+  neardup::DedupOptions options;
+  neardup::DedupOutputs outputs;  // rejects and stats
+  std::vector<std::string> inputs;
+  std::string path;
+  std::string name;
+  bool json = false;
+  bool quiet = false;
+  CLI::App *build = nullptr, *add = nullptr, *info = nullptr,
+           *compact = nullptr;
+};
+
+void add_index_input_options(CLI::App* cmd, IndexArgs* a) {
+  cmd->add_option("INPUT", a->inputs,
+                  "JSONL inputs: .jsonl, .jsonl.gz, .jsonl.zst, or - for "
+                  "stdin")
+      ->required();
+  cmd->add_option("--name", a->name,
+                  "Source name of the documents, reported with each match "
+                  "(default: the first input's file name)");
+  cmd->add_option("--rejects", a->outputs.rejects_path,
+                  "Write one JSON line per rejected input line");
+  cmd->add_option("--stats", a->outputs.stats_path,
+                  "Write a JSON summary of the run");
+  cmd->add_flag("--quiet,-q", a->quiet, "No summary");
+  add_input_options(cmd, &a->options);
+}
+
+CLI::App* add_index_commands(CLI::App& app, IndexArgs* a) {
+  CLI::App* index = app.add_subcommand(
+      "index",
+      "Saved indexes of sketches, to dedup new crawls against earlier ones");
+  index->require_subcommand(1);
+  a->build = index->add_subcommand(
+      "build", "Sketch every document of the inputs into a new index");
+  a->build->add_option("--output,-o", a->path, "Index directory to create")
+      ->required();
+  add_index_input_options(a->build, a);
+  add_sketch_options(a->build, &a->options);
+  a->add = index->add_subcommand(
+      "add",
+      "Add every document of the inputs to an index, as one new run file "
+      "(the index's own options are used)");
+  a->add->add_option("INDEX", a->path, "Index directory")->required();
+  add_index_input_options(a->add, a);
+  a->info = index->add_subcommand(
+      "info",
+      "Verify an index's checksums and show its options, runs, sources and "
+      "sizes");
+  a->info->add_option("INDEX", a->path, "Index directory")->required();
+  a->info->add_flag("--json", a->json, "Print JSON");
+  a->compact = index->add_subcommand("compact",
+                                     "Merge an index's runs into one run file");
+  a->compact->add_option("INDEX", a->path, "Index directory")->required();
+  return index;
+}
+
+int fail(const neardup::Status& s) {
+  std::cerr << "neardup: " << s.message() << "\n";
+  return s.code() == neardup::StatusCode::kInvalidArgument ? kExitUsage
+                                                           : kExitRuntime;
+}
+
+void print_index_summary(const neardup::DedupStats& s,
+                         const neardup::Index& index, const std::string& path) {
+  const neardup::IndexInfo info = index.info();
+  std::fprintf(
+      stderr,
+      "neardup: %llu lines: %llu documents added, %llu rejected; "
+      "%s: %llu entries in %zu runs, %.1f MB (%.0f B/entry); "
+      "%.2f s\n",
+      static_cast<unsigned long long>(s.lines_read),
+      static_cast<unsigned long long>(s.added_to_index),
+      static_cast<unsigned long long>(s.lines_rejected), path.c_str(),
+      static_cast<unsigned long long>(info.entries), info.runs.size(),
+      info.file_bytes / 1e6,
+      info.entries ? static_cast<double>(info.file_bytes) / info.entries : 0.0,
+      s.total_seconds);
+}
+
+// index build and index add: read, sketch, add, save.
+int run_index_add(IndexArgs& a) {
+  std::unique_ptr<neardup::Index> index;
+  neardup::DedupOptions options = a.options;
+  if (a.build->parsed()) {
+    if (::access((a.path + "/MANIFEST").c_str(), F_OK) == 0) {
+      return fail(neardup::Status::InvalidArgument(
+          a.path + ": already holds an index (use neardup index add)"));
+    }
+    auto created = neardup::Index::Create(options);
+    if (!created.ok()) return fail(created.status());
+    index = std::move(created).value();
+  } else {
+    auto opened = neardup::Index::Open(a.path, nullptr);
+    if (!opened.ok()) return fail(opened.status());
+    index = std::move(opened).value();
+    // The index's sketch options, with this run's input options.
+    neardup::DedupOptions saved = index->options();
+    saved.text_field = options.text_field;
+    saved.id_field = options.id_field;
+    saved.max_line_bytes = options.max_line_bytes;
+    saved.chunk_bytes = options.chunk_bytes;
+    saved.threads = options.threads;
+    options = saved;
+  }
+  const std::string name =
+      a.name.empty() ? default_source_name(a.inputs) : a.name;
+  auto stats =
+      neardup::add_to_index(options, a.inputs, index.get(), name, a.outputs);
+  if (!stats.ok()) return fail(stats.status());
+  const neardup::Status saved =
+      a.build->parsed() ? index->save(a.path) : index->save();
+  if (!saved.ok()) return fail(saved);
+  if (!a.quiet) print_index_summary(*stats, *index, a.path);
+  return 0;
+}
+
+std::string index_info_text(const neardup::IndexInfo& info) {
+  const neardup::DedupOptions& o = info.options;
+  std::string out;
+  char line[256];
+  std::snprintf(
+      line, sizeof(line),
+      "entries %llu (%llu without shingles)\nfiles %llu bytes, "
+      "%.1f bytes per entry\n",
+      static_cast<unsigned long long>(info.entries),
+      static_cast<unsigned long long>(info.empty_entries),
+      static_cast<unsigned long long>(info.file_bytes),
+      info.entries ? static_cast<double>(info.file_bytes) / info.entries : 0.0);
+  out += line;
+  std::snprintf(line, sizeof(line),
+                "options algorithm=%s shingle_words=%d min_line_words=%d "
+                "short_text_words=%d",
+                std::string(neardup::algorithm_name(o.algorithm)).c_str(),
+                o.text.shingle_words, o.text.min_line_words,
+                o.text.short_text_words);
+  out += line;
+  if (o.algorithm == neardup::Algorithm::kMinHash) {
+    std::snprintf(line, sizeof(line),
+                  " threshold=%g signature_length=%d bands=%d rows=%d\n",
+                  o.minhash.threshold, o.minhash.signature_length,
+                  o.minhash.bands, o.minhash.rows);
+  } else {
+    std::snprintf(line, sizeof(line), " max_distance=%d tables=%d\n",
+                  o.max_hamming_distance, info.tables);
+  }
+  out += line;
+  for (const auto& run : info.runs) {
+    std::snprintf(line, sizeof(line), "run %s entries %llu bytes %llu\n",
+                  run.file.c_str(),
+                  static_cast<unsigned long long>(run.entries),
+                  static_cast<unsigned long long>(run.bytes));
+    out += line;
+  }
+  for (const auto& source : info.sources) {
+    out += "source " + source.name + " entries " +
+           std::to_string(source.entries) + "\n";
+  }
+  out += "checksums ok\n";
+  return out;
+}
+
+std::string index_info_json(const neardup::IndexInfo& info) {
+  const neardup::DedupOptions& o = info.options;
+  std::string out =
+      "{\"entries\": " + std::to_string(info.entries) +
+      ", \"empty_entries\": " + std::to_string(info.empty_entries) +
+      ", \"file_bytes\": " + std::to_string(info.file_bytes) +
+      ", \"algorithm\": \"" +
+      std::string(neardup::algorithm_name(o.algorithm)) +
+      "\", \"shingle_words\": " + std::to_string(o.text.shingle_words) +
+      ", \"min_line_words\": " + std::to_string(o.text.min_line_words) +
+      ", \"short_text_words\": " + std::to_string(o.text.short_text_words) +
+      ", \"tables\": " + std::to_string(info.tables) + ", \"runs\": [";
+  for (size_t i = 0; i < info.runs.size(); ++i) {
+    out += (i ? ", " : "") + std::string("{\"file\": \"") + info.runs[i].file +
+           "\", \"entries\": " + std::to_string(info.runs[i].entries) +
+           ", \"bytes\": " + std::to_string(info.runs[i].bytes) + "}";
+  }
+  out += "], \"sources\": {";
+  for (size_t i = 0; i < info.sources.size(); ++i) {
+    std::string name;
+    for (char c : info.sources[i].name) {
+      if (c == '"' || c == '\\') name += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) name += c;
+    }
+    out += (i ? ", \"" : "\"") + name +
+           "\": " + std::to_string(info.sources[i].entries);
+  }
+  return out + "}, \"checksums\": \"ok\"}\n";
+}
+
+int run_index(IndexArgs& a) {
+  if (a.build->parsed() || a.add->parsed()) return run_index_add(a);
+  auto index = neardup::Index::Open(a.path, nullptr);
+  if (!index.ok()) return fail(index.status());
+  if (a.compact->parsed()) {
+    neardup::Status s = (*index)->compact();
+    if (s.ok()) s = (*index)->save();
+    if (!s.ok()) return fail(s);
+  }
+  const neardup::IndexInfo info = (*index)->info();
+  std::cout << (a.json ? index_info_json(info) : index_info_text(info));
+  return 0;
+}
+
+// Runs the job, against and into an index when asked.
+neardup::Result<neardup::DedupStats> run_with_index(
+    const DedupArgs& a, const neardup::ProgressCallback& progress) {
+  if (a.against.empty()) {
+    return neardup::run_dedup(a.options, a.inputs, a.outputs, nullptr,
+                              progress);
+  }
+  auto index = neardup::Index::Open(a.against, &a.options);
+  if (!index.ok()) return index.status();
+  neardup::IndexUse use;
+  use.against = index->get();
+  if (a.add_to_index) {
+    use.add_to = index->get();
+    use.source = a.name.empty() ? default_source_name(a.inputs) : a.name;
+  }
+  auto stats = neardup::run_dedup(a.options, a.inputs, a.outputs, use, nullptr,
+                                  progress);
+  if (!stats.ok() || !a.add_to_index) return stats;
+  NEARDUP_RETURN_IF_ERROR((*index)->save());
+  return stats;
+}
+
+int run_dedup_command(const DedupArgs& a) {
+  const neardup::DedupOptions& options = a.options;
+  const bool quiet = a.quiet;
+  if (neardup::Status s = neardup::validate(options); !s.ok()) {
+    std::cerr << "neardup: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  const bool show_progress = !quiet && ::isatty(STDERR_FILENO);
+  neardup::ProgressCallback progress;
+  if (show_progress) progress = draw_progress;
+
+  neardup::Result<neardup::DedupStats> stats = run_with_index(a, progress);
+  if (show_progress) std::fputs("\n", stderr);
+  if (!stats.ok()) {
+    std::cerr << "neardup: " << stats.status().message() << "\n";
+    return stats.status().code() == neardup::StatusCode::kInvalidArgument
+               ? kExitUsage
+               : kExitRuntime;
+  }
+  if (!quiet) print_summary(*stats);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "neardup: find near-duplicate documents in JSONL dumps (MinHash with "
+      "banded LSH, or SimHash with permuted-block tables)",
+      "neardup"};
+  app.set_version_flag("--version", std::string(neardup::version()));
+  app.require_subcommand(1);
+
+  DedupArgs dedup_args;
+  add_dedup_command(app, &dedup_args);
+  IndexArgs index_args;
+  CLI::App* index = add_index_commands(app, &index_args);
 
   GenArgs gen_args;
   CLI::App* gen = app.add_subcommand(
@@ -753,24 +1060,6 @@ int main(int argc, char** argv) {
     gen_args.docs_given = gen->count("--docs") > 0;
     return run_gen(gen_args);
   }
-
-  if (neardup::Status s = neardup::validate(options); !s.ok()) {
-    std::cerr << "neardup: " << s.message() << "\n";
-    return kExitUsage;
-  }
-  const bool show_progress = !quiet && ::isatty(STDERR_FILENO);
-  neardup::ProgressCallback progress;
-  if (show_progress) progress = draw_progress;
-
-  neardup::Result<neardup::DedupStats> stats =
-      neardup::run_dedup(options, inputs, outputs, nullptr, progress);
-  if (show_progress) std::fputs("\n", stderr);
-  if (!stats.ok()) {
-    std::cerr << "neardup: " << stats.status().message() << "\n";
-    return stats.status().code() == neardup::StatusCode::kInvalidArgument
-               ? kExitUsage
-               : kExitRuntime;
-  }
-  if (!quiet) print_summary(*stats);
-  return 0;
+  if (index->parsed()) return run_index(index_args);
+  return run_dedup_command(dedup_args);
 }

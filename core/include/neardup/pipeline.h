@@ -77,6 +77,29 @@ struct DedupOutputs {
   std::string rejects_path;
   // A JSON object with the DedupStats fields (stats_to_json()).
   std::string stats_path;
+  // JSONL, one line per verified pair within the inputs, sorted by input
+  // order: {"a": "<id>", "b": "<id>", "similarity": <estimate>} (SimHash:
+  // "distance"), a before b. Mode::kCopies only.
+  std::string pairs_path;
+};
+
+class Index;
+
+// Dedup against earlier crawls (neardup/index.h).
+struct IndexUse {
+  // Each document's most similar entry of this index (MinHash: by the
+  // signature estimate, as Verification::kEstimate decides; the index keeps
+  // no texts) is added to its clusters line: "match" (the entry's id, or
+  // null), "match_source" (its source) and "match_similarity" (SimHash:
+  // "match_distance"). Documents with a match are left out of --output.
+  // The index's options must equal the run's (InvalidArgument naming the
+  // field). Not owned; not modified.
+  const Index* against = nullptr;
+  // After the outputs are written, every document of the inputs (duplicates
+  // and matches too) is added to this index under `source`, in input order.
+  // May be the same index as `against`. The caller saves it.
+  Index* add_to = nullptr;
+  std::string source;
 };
 
 // Progress of a running job, reported from the reader thread.
@@ -126,9 +149,17 @@ struct DedupStats {
   double bound_ratio = 0;        // Clustering::kBounded
   uint64_t exact_pairs = 0;      // candidate pairs decided by exact Jaccard
   uint64_t exact_documents = 0;  // documents read again for them
+  // IndexUse: the entries of the `against` index, the documents with a
+  // match in it, the documents neither duplicates nor matched (those
+  // --output keeps), and the documents added to `add_to`.
+  uint64_t index_entries = 0;
+  uint64_t index_matches = 0;
+  uint64_t kept_documents = 0;
+  uint64_t added_to_index = 0;
   // Wall-clock seconds per stage.
   double read_fingerprint_seconds = 0;  // read, parse, shingle, SimHash
   double index_seconds = 0;             // pair search and verification
+  double match_seconds = 0;             // IndexUse: queries and adds
   double cluster_seconds = 0;
   double write_seconds = 0;
   double total_seconds = 0;
@@ -160,6 +191,25 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
                              const DedupOutputs& outputs,
                              Reporter* reporter = nullptr,
                              const ProgressCallback& progress = {});
+
+// run_dedup() that also queries and/or adds to an index (IndexUse). With
+// neither set it is run_dedup(). Not thread-safe for one Index.
+Result<DedupStats> run_dedup(const DedupOptions& options,
+                             const std::vector<std::string>& inputs,
+                             const DedupOutputs& outputs, const IndexUse& index,
+                             Reporter* reporter = nullptr,
+                             const ProgressCallback& progress = {});
+
+// Reads `inputs` and adds every document to `index` under `source`, in input
+// order, without a pair search (`neardup index build` and `index add`).
+// Only outputs.rejects_path and outputs.stats_path are written. Errors as
+// run_dedup(); the index is unchanged if reading fails.
+Result<DedupStats> add_to_index(const DedupOptions& options,
+                                const std::vector<std::string>& inputs,
+                                Index* index, std::string_view source,
+                                const DedupOutputs& outputs,
+                                Reporter* reporter = nullptr,
+                                const ProgressCallback& progress = {});
 
 // Counts the document frequencies of the terms of every record of `inputs`
 // (as run_dedup() with Mode::kStory does in its first pass) and saves them as

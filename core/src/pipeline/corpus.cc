@@ -92,8 +92,72 @@ uint64_t group_fingerprints(
   return equal_pairs;
 }
 
+namespace {
+
+void append_similarity(double similarity, std::string* out) {
+  // Four decimals: a MinHash estimate's own error is about 0.04.
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.4f", similarity);
+  *out += buf;
+}
+
+void append_verdict(const IndexVerdicts& verdicts, DocId doc, bool simhash,
+                    std::string* out) {
+  const char* measure = simhash ? "distance" : "similarity";
+  if (!verdicts.matched(doc)) {
+    *out += ", \"match\": null, \"match_source\": null, \"match_";
+    *out += measure;
+    *out += "\": null";
+    return;
+  }
+  const IndexMatch& m = verdicts.best[doc];
+  *out += ", \"match\": ";
+  append_json_string(verdicts.index->key(m.entry), out);
+  *out += ", \"match_source\": ";
+  append_json_string(verdicts.index->source(m.entry), out);
+  *out += ", \"match_";
+  *out += measure;
+  *out += "\": ";
+  if (simhash) {
+    *out += std::to_string(m.distance);
+  } else {
+    append_similarity(m.similarity, out);
+  }
+}
+
+}  // namespace
+
+Status write_pairs(const Corpus& corpus, std::vector<DocPair> pairs,
+                   ByteSink* sink) {
+  std::sort(pairs.begin(), pairs.end(), [](const DocPair& x, const DocPair& y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+  std::string batch;
+  for (const DocPair& p : pairs) {
+    batch += "{\"a\": ";
+    append_json_string(corpus.id(p.a), &batch);
+    batch += ", \"b\": ";
+    append_json_string(corpus.id(p.b), &batch);
+    if (corpus.signature_length > 0) {
+      batch += ", \"similarity\": ";
+      append_similarity(
+          bbit_jaccard(corpus.signature_length - static_cast<int>(p.distance),
+                       corpus.signature_length),
+          &batch);
+    } else {
+      batch += ", \"distance\": " + std::to_string(p.distance);
+    }
+    batch += "}\n";
+    if (batch.size() >= (size_t{1} << 20)) {
+      NEARDUP_RETURN_IF_ERROR(sink->append(batch));
+      batch.clear();
+    }
+  }
+  return sink->append(batch);
+}
+
 Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
-                      ByteSink* sink) {
+                      const IndexVerdicts* verdicts, ByteSink* sink) {
   std::string line;
   std::string batch;
   for (DocId doc = 0; doc < corpus.size(); ++doc) {
@@ -105,7 +169,6 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
     batch +=
         r == doc ? ", \"representative\": true" : ", \"representative\": false";
     if (corpus.story || corpus.signature_length > 0) {
-      // Four decimals: a MinHash estimate's own error is about 0.04.
       double similarity = 1;
       if (r != doc) {
         similarity = corpus.story
@@ -114,14 +177,15 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
                                                       corpus.signature(r)),
                                         corpus.signature_length);
       }
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.4f", similarity);
       batch += ", \"similarity\": ";
-      batch += buf;
+      append_similarity(similarity, &batch);
     } else {
       batch += ", \"distance\": ";
       batch += std::to_string(
           hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
+    }
+    if (verdicts != nullptr) {
+      append_verdict(*verdicts, doc, corpus.signature_length == 0, &batch);
     }
     batch += "}\n";
     if (batch.size() >= (size_t{1} << 20)) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "neardup/index.h"
 #include "neardup/lsh.h"
 #include "neardup/pipeline.h"
 #include "neardup/story.h"
@@ -108,11 +109,26 @@ uint64_t group_fingerprints(
     std::span<const std::pair<Fingerprint, DocId>> sorted,
     FingerprintGroups* groups, std::vector<DocPair>* pairs);
 
+// dedup --against: each document's most similar entry of an index.
+struct IndexVerdicts {
+  static constexpr uint64_t kNoMatch = ~uint64_t{0};
+  const Index* index = nullptr;
+  std::vector<IndexMatch> best;  // entry kNoMatch if none
+  bool matched(DocId doc) const {
+    return index != nullptr && best[doc].entry != kNoMatch;
+  }
+};
+
 // Writes the clusters file: one JSON line per document, in input order, with
 // the Hamming distance to the representative (SimHash) or the estimated
-// Jaccard similarity to it (MinHash).
+// Jaccard similarity to it (MinHash), and with `verdicts` (if not null) the
+// document's match in the index.
 Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
-                      ByteSink* sink);
+                      const IndexVerdicts* verdicts, ByteSink* sink);
+
+// Writes the verified pairs, sorted, one JSON line each.
+Status write_pairs(const Corpus& corpus, std::vector<DocPair> pairs,
+                   ByteSink* sink);
 
 // Formats one rejects-file line (with its newline) into `out`.
 void format_rejection(std::string_view input, const RejectedLine& line,

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <optional>
 
+#include "index/index_internal.h"
 #include "index/lsh_bands.h"
 #include "neardup/cluster.h"
 #include "neardup/fingerprint.h"
@@ -149,13 +150,14 @@ class Spool {
 };
 
 struct Sinks {
-  std::unique_ptr<ByteSink> clusters, output, rejects, stats;
+  std::unique_ptr<ByteSink> clusters, output, rejects, stats, pairs;
 };
 
 Status open_sinks(const DedupOutputs& outputs, Sinks* sinks) {
   int to_stdout = 0;
-  for (const std::string* path : {&outputs.clusters_path, &outputs.output_path,
-                                  &outputs.rejects_path, &outputs.stats_path}) {
+  for (const std::string* path :
+       {&outputs.clusters_path, &outputs.output_path, &outputs.rejects_path,
+        &outputs.stats_path, &outputs.pairs_path}) {
     if (*path == "-") ++to_stdout;
   }
   if (to_stdout > 1) {
@@ -174,14 +176,16 @@ Status open_sinks(const DedupOutputs& outputs, Sinks* sinks) {
   NEARDUP_RETURN_IF_ERROR(open(outputs.output_path, true, &sinks->output));
   NEARDUP_RETURN_IF_ERROR(open(outputs.rejects_path, false, &sinks->rejects));
   NEARDUP_RETURN_IF_ERROR(open(outputs.stats_path, false, &sinks->stats));
+  NEARDUP_RETURN_IF_ERROR(open(outputs.pairs_path, false, &sinks->pairs));
   return Status::OK();
 }
 
-// Pass 2: copies the representatives' lines, byte for byte, in input order.
+// Pass 2: copies the representatives' lines, byte for byte, in input order,
+// but those with a match in the index.
 Status write_output(const DedupOptions& options,
                     const std::vector<std::string>& inputs,
                     const Corpus& corpus, const std::vector<DocId>& rep,
-                    ByteSink* sink) {
+                    const internal::IndexVerdicts& verdicts, ByteSink* sink) {
   JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes);
   Chunk chunk;
   internal::CorpusLines docs(corpus);
@@ -193,7 +197,8 @@ Status write_output(const DedupOptions& options,
     for (size_t i = 0; i < chunk.lines.size(); ++i) {
       const uint64_t line = chunk.first_line + i;
       while (!docs.done() && docs.line() < line) docs.next();
-      if (docs.done() || docs.line() != line || rep[docs.doc()] != docs.doc()) {
+      if (docs.done() || docs.line() != line || rep[docs.doc()] != docs.doc() ||
+          verdicts.matched(docs.doc())) {
         continue;
       }
       const internal::LineSpan& span = chunk.lines[i];
@@ -714,11 +719,12 @@ std::vector<DocId> cluster_documents(const DedupOptions& options,
 class DedupJob {
  public:
   DedupJob(const DedupOptions& options, const std::vector<std::string>& inputs,
-           const DedupOutputs& outputs, Reporter* reporter,
-           const ProgressCallback& progress)
+           const DedupOutputs& outputs, const IndexUse& index,
+           Reporter* reporter, const ProgressCallback& progress)
       : options_(options),
         inputs_(inputs),
         outputs_(outputs),
+        index_(index),
         reporter_(reporter),
         progress_(progress),
         start_(Clock::now()) {}
@@ -728,20 +734,25 @@ class DedupJob {
   Status read_and_sketch();
   Status find_pairs();
   void cluster();
+  void match_index();
   Status write();
+  Status add_to_index();
 
   const DedupStats& stats() const { return stats_; }
 
  private:
   void describe_parameters();
+  Status check_index_options() const;
   Status prepare_second_pass();
   // Pass 1's serial end: one chunk's documents and rejected lines, in order.
   void collect(const Work& work, const JsonlReader& reader);
   void report_progress(const JsonlReader& reader);
+  std::span<const uint8_t> sketch_bytes(size_t doc) const;
 
   const DedupOptions& options_;
   const std::vector<std::string>& inputs_;
   const DedupOutputs& outputs_;
+  const IndexUse& index_;
   Reporter* reporter_;
   const ProgressCallback& progress_;
   const Clock::time_point start_;
@@ -760,6 +771,7 @@ class DedupJob {
   Corpus corpus_;
   std::vector<DocPair> pairs_;
   std::vector<DocId> rep_;
+  internal::IndexVerdicts verdicts_;
   Status failure_;  // pass 1's first error
   std::string reject_batch_;
 };
@@ -770,6 +782,7 @@ Status DedupJob::open() {
   if (std::count(inputs_.begin(), inputs_.end(), "-") > 1) {
     return Status::InvalidArgument("stdin ('-') can be an input only once");
   }
+  NEARDUP_RETURN_IF_ERROR(check_index_options());
   NEARDUP_RETURN_IF_ERROR(open_sinks(outputs_, &sinks_));
   describe_parameters();
   arena_ = std::make_unique<tbb::task_arena>(stats_.threads);
@@ -957,7 +970,6 @@ void DedupJob::cluster() {
   if (options_.mode == Mode::kCopies) {
     rep_ = cluster_documents(options_, corpus_, pairs_);
   }
-  std::vector<DocPair>().swap(pairs_);
   std::vector<uint32_t> sizes(corpus_.size(), 0);
   for (DocId doc = 0; doc < corpus_.size(); ++doc) {
     if (rep_[doc] == doc) ++stats_.clusters;
@@ -971,15 +983,22 @@ void DedupJob::cluster() {
 Status DedupJob::write() {
   const Clock::time_point write_start = Clock::now();
   if (sinks_.clusters) {
-    NEARDUP_RETURN_IF_ERROR(
-        internal::write_clusters(corpus_, rep_, sinks_.clusters.get()));
+    NEARDUP_RETURN_IF_ERROR(internal::write_clusters(
+        corpus_, rep_, index_.against ? &verdicts_ : nullptr,
+        sinks_.clusters.get()));
     NEARDUP_RETURN_IF_ERROR(sinks_.clusters->commit());
   }
   if (sinks_.output) {
     NEARDUP_RETURN_IF_ERROR(write_output(options_, second_pass_inputs_, corpus_,
-                                         rep_, sinks_.output.get()));
+                                         rep_, verdicts_, sinks_.output.get()));
     NEARDUP_RETURN_IF_ERROR(sinks_.output->commit());
   }
+  if (sinks_.pairs) {
+    NEARDUP_RETURN_IF_ERROR(
+        internal::write_pairs(corpus_, std::move(pairs_), sinks_.pairs.get()));
+    NEARDUP_RETURN_IF_ERROR(sinks_.pairs->commit());
+  }
+  std::vector<DocPair>().swap(pairs_);
   if (sinks_.rejects) NEARDUP_RETURN_IF_ERROR(sinks_.rejects->commit());
   stats_.write_seconds = seconds_since(write_start);
   stats_.total_seconds = seconds_since(start_);
@@ -991,18 +1010,118 @@ Status DedupJob::write() {
   return Status::OK();
 }
 
+Status DedupJob::check_index_options() const {
+  for (const Index* index :
+       {index_.against, static_cast<const Index*>(index_.add_to)}) {
+    if (index == nullptr) continue;
+    if (options_.mode != Mode::kCopies) {
+      return Status::InvalidArgument(
+          "an index holds copies-mode sketches, not stories");
+    }
+    Result<internal::IndexLayout> saved =
+        internal::IndexLayout::FromOptions(index->options());
+    Result<internal::IndexLayout> wanted =
+        internal::IndexLayout::FromOptions(options_);
+    if (!saved.ok()) return saved.status();
+    if (!wanted.ok()) return wanted.status();
+    NEARDUP_RETURN_IF_ERROR(saved->check_same(*wanted, "the index"));
+  }
+  return Status::OK();
+}
+
+// Each document's most similar entry of the index, by a parallel batch of
+// queries (IndexUse::against).
+void DedupJob::match_index() {
+  if (index_.against == nullptr) return;
+  const Clock::time_point match_start = Clock::now();
+  const Index& index = *index_.against;
+  stats_.index_entries = index.size();
+  std::vector<std::vector<IndexMatch>> found;
+  internal::IndexAccess::query_rows(
+      index, corpus_.size(), [&](size_t doc) { return sketch_bytes(doc); },
+      [&](size_t doc) { return static_cast<bool>(corpus_.empty[doc]); },
+      /*limit=*/1, &found);
+  verdicts_.index = &index;
+  verdicts_.best.assign(corpus_.size(), IndexMatch());
+  for (DocId doc = 0; doc < corpus_.size(); ++doc) {
+    if (found[doc].empty()) {
+      verdicts_.best[doc].entry = internal::IndexVerdicts::kNoMatch;
+    } else {
+      verdicts_.best[doc] = found[doc][0];
+      ++stats_.index_matches;
+    }
+    stats_.kept_documents += rep_[doc] == doc && !verdicts_.matched(doc);
+  }
+  stats_.match_seconds += seconds_since(match_start);
+}
+
+std::span<const uint8_t> DedupJob::sketch_bytes(size_t doc) const {
+  if (corpus_.signature_length > 0) return corpus_.signature(doc);
+  return {reinterpret_cast<const uint8_t*>(&corpus_.fingerprints[doc]), 8};
+}
+
+// Every document, in input order, into IndexUse::add_to.
+Status DedupJob::add_to_index() {
+  if (index_.add_to == nullptr) return Status::OK();
+  const Clock::time_point add_start = Clock::now();
+  internal::EntryColumns columns;
+  const uint32_t source = columns.source_index(index_.source);
+  for (DocId doc = 0; doc < corpus_.size(); ++doc) {
+    columns.append(corpus_.id(doc), source, sketch_bytes(doc),
+                   corpus_.empty[doc]);
+  }
+  NEARDUP_RETURN_IF_ERROR(
+      internal::IndexAccess::add_columns(index_.add_to, columns));
+  stats_.added_to_index = corpus_.size();
+  stats_.match_seconds += seconds_since(add_start);
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<DedupStats> run_dedup(const DedupOptions& options,
                              const std::vector<std::string>& inputs,
                              const DedupOutputs& outputs, Reporter* reporter,
                              const ProgressCallback& progress) {
-  DedupJob job(options, inputs, outputs, reporter, progress);
+  return run_dedup(options, inputs, outputs, IndexUse(), reporter, progress);
+}
+
+Result<DedupStats> run_dedup(const DedupOptions& options,
+                             const std::vector<std::string>& inputs,
+                             const DedupOutputs& outputs, const IndexUse& index,
+                             Reporter* reporter,
+                             const ProgressCallback& progress) {
+  DedupJob job(options, inputs, outputs, index, reporter, progress);
   NEARDUP_RETURN_IF_ERROR(job.open());
   NEARDUP_RETURN_IF_ERROR(job.load_model());
   NEARDUP_RETURN_IF_ERROR(job.read_and_sketch());
   NEARDUP_RETURN_IF_ERROR(job.find_pairs());
   job.cluster();
+  job.match_index();
+  NEARDUP_RETURN_IF_ERROR(job.write());
+  NEARDUP_RETURN_IF_ERROR(job.add_to_index());
+  return job.stats();
+}
+
+Result<DedupStats> add_to_index(const DedupOptions& options,
+                                const std::vector<std::string>& inputs,
+                                Index* index, std::string_view source,
+                                const DedupOutputs& outputs, Reporter* reporter,
+                                const ProgressCallback& progress) {
+  if (index == nullptr)
+    return Status::InvalidArgument("add_to_index: no index");
+  DedupOutputs kept;
+  kept.rejects_path = outputs.rejects_path;
+  kept.stats_path = outputs.stats_path;
+  IndexUse use;
+  use.add_to = index;
+  use.source = std::string(source);
+  DedupOptions estimate = options;  // no pair search, so no second pass
+  estimate.minhash.verification = Verification::kEstimate;
+  DedupJob job(estimate, inputs, kept, use, reporter, progress);
+  NEARDUP_RETURN_IF_ERROR(job.open());
+  NEARDUP_RETURN_IF_ERROR(job.read_and_sketch());
+  NEARDUP_RETURN_IF_ERROR(job.add_to_index());
   NEARDUP_RETURN_IF_ERROR(job.write());
   return job.stats();
 }

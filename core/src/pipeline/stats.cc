@@ -138,9 +138,16 @@ std::string stats_to_json(const DedupStats& s) {
       field(&out, "bound_ratio", number(s.bound_ratio));
     }
   }
+  if (s.index_entries > 0 || s.index_matches > 0 || s.added_to_index > 0) {
+    field(&out, "index_entries", u(s.index_entries));
+    field(&out, "index_matches", u(s.index_matches));
+    field(&out, "kept_documents", u(s.kept_documents));
+    field(&out, "added_to_index", u(s.added_to_index));
+  }
   field(&out, "seconds",
         "{\"read_fingerprint\": " + number(s.read_fingerprint_seconds) +
             ", \"index\": " + number(s.index_seconds) +
+            ", \"match\": " + number(s.match_seconds) +
             ", \"cluster\": " + number(s.cluster_seconds) +
             ", \"write\": " + number(s.write_seconds) +
             ", \"total\": " + number(s.total_seconds) + "}");
