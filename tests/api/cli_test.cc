@@ -510,5 +510,134 @@ TEST(CliTest, EvalReadsTheCloughStevensonCorpusAsTruth) {
       << typo.out;
 }
 
+// ---- neardup index and dedup --against ----
+
+// A crawl of `n` documents with ids <prefix>0.., each a distinct 60-word
+// article starting at word `first` + 100 * i.
+std::string crawl(const std::string& prefix, int first, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    const int w = first + 100 * i;
+    out += "{\"id\": \"" + prefix + std::to_string(i) + "\", \"text\": \"" +
+           testing::words(w, w + 60) + "\"}\n";
+  }
+  return out;
+}
+
+TEST(CliTest, IndexHelpDescribesItsCommands) {
+  CliRun r = run_cli("index --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* command : {"build", "add", "info", "compact"}) {
+    EXPECT_NE(r.out.find(command), std::string::npos) << command;
+  }
+  r = run_cli("index build --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* option : {"--output", "--name", "--threads", "--text-field",
+                             "--shingle-words", "--threshold", "--algo"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+  r = run_cli("dedup --help");
+  for (const char* option : {"--against", "--add-to-index", "--pairs"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+}
+
+// The monthly-crawl workflow of the README: build, add, dedup a new crawl
+// against both and add it.
+TEST(CliTest, IndexBuildAddAndDedupAgainst) {
+  testing::TempDir dir;
+  const std::string index = dir.file("crawls.ndx");
+  testing::write_file(dir.file("oct.jsonl"), crawl("oct-", 0, 20));
+  testing::write_file(dir.file("nov.jsonl"), crawl("nov-", 5000, 20));
+  // December repeats oct-3 and nov-7 and has two new articles.
+  testing::write_file(
+      dir.file("dec.jsonl"),
+      "{\"id\": \"dec-0\", \"text\": \"" + testing::words(300, 360) + "\"}\n" +
+          "{\"id\": \"dec-1\", \"text\": \"" + testing::words(5700, 5760) +
+          "\"}\n" + crawl("dec-new-", 9000, 2));
+  CliRun r = run_cli("index build " + dir.file("oct.jsonl") + " -o " + index +
+                     " --name 2026-10");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("20 documents added"), std::string::npos) << r.out;
+  r = run_cli("index add " + index + " " + dir.file("nov.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = run_cli("dedup " + dir.file("dec.jsonl") + " --against " + index +
+              " --add-to-index --name 2026-12 --clusters " +
+              dir.file("c.jsonl") + " --output " + dir.file("o.jsonl") +
+              " --stats " + dir.file("s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::vector<std::string> clusters =
+      testing::read_lines(dir.file("c.jsonl"));
+  ASSERT_EQ(clusters.size(), 4u);
+  EXPECT_NE(clusters[0].find("\"match\": \"oct-3\", \"match_source\": "
+                             "\"2026-10\", \"match_similarity\": 1.0000"),
+            std::string::npos)
+      << clusters[0];
+  EXPECT_NE(clusters[1].find("\"match\": \"nov-7\", \"match_source\": "
+                             "\"nov.jsonl\""),
+            std::string::npos)
+      << clusters[1];
+  EXPECT_NE(clusters[2].find("\"match\": null"), std::string::npos);
+  // --output keeps the two new articles only.
+  const std::vector<std::string> kept =
+      testing::read_lines(dir.file("o.jsonl"));
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_NE(kept[0].find("dec-new-0"), std::string::npos);
+  const std::string stats = testing::read_file(dir.file("s.json"));
+  EXPECT_NE(stats.find("\"index_matches\": 2"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("\"added_to_index\": 4"), std::string::npos) << stats;
+
+  r = run_cli("index info " + index);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("entries 44"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("source 2026-12 entries 4"), std::string::npos);
+  EXPECT_NE(r.out.find("run-000003.ndr"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("checksums ok"), std::string::npos);
+  r = run_cli("index compact " + index);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("run-000004.ndr entries 44"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("run-000001.ndr"), std::string::npos) << r.out;
+  r = run_cli("index info --json " + index);
+  EXPECT_NE(r.out.find("\"entries\": 44"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, IndexErrorsNameThePathOrTheField) {
+  testing::TempDir dir;
+  const std::string index = dir.file("i.ndx");
+  testing::write_file(dir.file("a.jsonl"), crawl("a-", 0, 5));
+  ASSERT_EQ(
+      run_cli("index build " + dir.file("a.jsonl") + " -o " + index).exit_code,
+      0);
+  CliRun r = run_cli("index build " + dir.file("a.jsonl") + " -o " + index);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(index), std::string::npos) << r.out;
+  r = run_cli("dedup " + dir.file("a.jsonl") + " --against " +
+              dir.file("none"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(dir.file("none")), std::string::npos) << r.out;
+  r = run_cli("dedup " + dir.file("a.jsonl") + " --shingle-words 4 --against " +
+              index);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("shingle_words"), std::string::npos) << r.out;
+  r = run_cli("dedup " + dir.file("a.jsonl") + " --add-to-index");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  // A failed add (a missing input) leaves the index as it was.
+  r = run_cli("index add " + index + " " + dir.file("missing.jsonl"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("missing.jsonl"), std::string::npos) << r.out;
+  r = run_cli("index info " + index);
+  EXPECT_NE(r.out.find("entries 5 "), std::string::npos) << r.out;
+  // A damaged run file.
+  const std::string run = index + "/run-000001.ndr";
+  std::string bytes = testing::read_file(run);
+  bytes[bytes.size() / 2] ^= 1;
+  testing::write_file(run, bytes);
+  r = run_cli("index info " + index);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("run-000001.ndr: checksum mismatch"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace neardup

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -13,8 +15,10 @@
 #include <vector>
 
 #include "neardup/fingerprint.h"
+#include "neardup/index.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
+#include "neardup/pipeline.h"
 #include "neardup/sketch.h"
 #include "neardup/text.h"
 #include "test_util.h"
@@ -152,6 +156,90 @@ TEST(GoldenTest, TokenHashIsXxh3OfTheToken) {
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one, two);
   EXPECT_EQ(simhash64(one), one[0]);
+}
+
+// ---- Saved indexes (core/FORMAT.md section 10) ----
+
+std::string index_golden_dir(Algorithm algorithm) {
+  return std::string(NEARDUP_SOURCE_DIR) + "/tests/golden/index/" +
+         std::string(algorithm_name(algorithm));
+}
+
+// The cases' sketches, the first half from source "crawl-1", the rest from
+// "crawl-2", saved in two runs.
+void save_case_index(Algorithm algorithm, const std::string& dir) {
+  DedupOptions options;
+  options.algorithm = algorithm;
+  Result<std::unique_ptr<Index>> index = Index::Create(options);
+  ASSERT_TRUE(index.ok());
+  Result<std::unique_ptr<Sketcher>> sketcher = Sketcher::Create(options);
+  ASSERT_TRUE(sketcher.ok());
+  const size_t half = cases().size() / 2;
+  for (size_t i = 0; i < cases().size(); ++i) {
+    Sketch sketch;
+    ASSERT_TRUE((*sketcher)->sketch(cases()[i].second, &sketch).ok());
+    ASSERT_TRUE(
+        (*index)
+            ->add(cases()[i].first, i < half ? "crawl-1" : "crawl-2", sketch)
+            .ok());
+    if (i + 1 == half) ASSERT_TRUE((*index)->save(dir).ok());
+  }
+  ASSERT_TRUE((*index)->save().ok());
+}
+
+TEST(GoldenTest, SavedIndexesMatchTheRecordedFormat) {
+  for (Algorithm algorithm : {Algorithm::kMinHash, Algorithm::kSimHash}) {
+    const std::string golden = index_golden_dir(algorithm);
+    testing::TempDir tmp;
+    const std::string dir = tmp.file("index");
+    save_case_index(algorithm, dir);
+    for (const char* name : {"MANIFEST", "run-000001.ndr", "run-000002.ndr"}) {
+      const std::string actual = testing::read_file(dir + "/" + name);
+      ASSERT_FALSE(actual.empty()) << name;
+      if (std::getenv("NEARDUP_REGEN_GOLDEN") != nullptr) {
+        std::filesystem::create_directories(golden);
+        testing::write_file(golden + "/" + name, actual);
+        continue;
+      }
+      EXPECT_EQ(actual, testing::read_file(golden + "/" + name))
+          << golden << "/" << name
+          << " changed: a format change needs a new version in FORMAT.md; "
+             "then NEARDUP_REGEN_GOLDEN=1 ./build/tests/golden_test";
+    }
+  }
+}
+
+// The recorded files open and answer: each case finds itself.
+TEST(GoldenTest, RecordedIndexesOpenAndAnswer) {
+  for (Algorithm algorithm : {Algorithm::kMinHash, Algorithm::kSimHash}) {
+    DedupOptions options;
+    options.algorithm = algorithm;
+    Result<std::unique_ptr<Index>> index =
+        Index::Open(index_golden_dir(algorithm), &options);
+    ASSERT_TRUE(index.ok()) << index.status().to_string();
+    ASSERT_EQ((*index)->size(), cases().size());
+    Result<std::unique_ptr<Sketcher>> sketcher = Sketcher::Create(options);
+    ASSERT_TRUE(sketcher.ok());
+    for (size_t i = 0; i < cases().size(); ++i) {
+      Sketch sketch;
+      ASSERT_TRUE((*sketcher)->sketch(cases()[i].second, &sketch).ok());
+      std::vector<IndexMatch> matches;
+      ASSERT_TRUE((*index)->query(sketch, &matches).ok());
+      if (sketch.empty) {
+        EXPECT_TRUE(matches.empty());
+        continue;
+      }
+      ASSERT_FALSE(matches.empty()) << cases()[i].first;
+      // Itself, or an earlier case with an equal sketch.
+      EXPECT_EQ(matches[0].distance, 0);
+      EXPECT_LE(matches[0].entry, i);
+      EXPECT_TRUE(
+          std::any_of(matches.begin(), matches.end(),
+                      [&](const IndexMatch& m) { return m.entry == i; }));
+      EXPECT_EQ((*index)->source(i),
+                i < cases().size() / 2 ? "crawl-1" : "crawl-2");
+    }
+  }
 }
 
 }  // namespace

@@ -95,9 +95,9 @@ struct IndexUse {
   // The index's options must equal the run's (InvalidArgument naming the
   // field). Not owned; not modified.
   const Index* against = nullptr;
-  // After the outputs are written, every document of the inputs (duplicates
-  // and matches too) is added to this index under `source`, in input order.
-  // May be the same index as `against`. The caller saves it.
+  // After the queries, every document of the inputs (duplicates and matches
+  // too) is added to this index under `source`, in input order. May be the
+  // same index as `against`. The caller saves it, once run_dedup() succeeds.
   Index* add_to = nullptr;
   std::string source;
 };

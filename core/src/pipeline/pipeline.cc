@@ -1098,8 +1098,8 @@ Result<DedupStats> run_dedup(const DedupOptions& options,
   NEARDUP_RETURN_IF_ERROR(job.find_pairs());
   job.cluster();
   job.match_index();
-  NEARDUP_RETURN_IF_ERROR(job.write());
   NEARDUP_RETURN_IF_ERROR(job.add_to_index());
+  NEARDUP_RETURN_IF_ERROR(job.write());
   return job.stats();
 }
 
