@@ -4,9 +4,14 @@
 #include "neardup/index.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <algorithm>
 #include <bit>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -369,6 +374,64 @@ TEST(IndexTest, DamagedFilesAreCorruption) {
     testing::write_file(file, good);
   }
   EXPECT_TRUE(Index::Open(path, nullptr).ok());
+}
+
+// A manifest or run from a newer neardup (a valid checksum, a higher
+// version) and a foreign file are Corruption with a message that says so.
+TEST(IndexTest, FutureVersionsAndForeignFilesAreCorruption) {
+  TempDir tmp;
+  const std::string path = tmp.file("i");
+  ASSERT_TRUE(create(DedupOptions())->save(path).ok());
+  const std::string manifest = path + "/MANIFEST";
+  std::string bytes = testing::read_file(manifest);
+  bytes[8] = 9;  // u32 version at offset 8
+  const uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);
+  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+  testing::write_file(manifest, bytes);
+  Result<std::unique_ptr<Index>> r = Index::Open(path, nullptr);
+  ASSERT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("version 9"), std::string::npos)
+      << r.status().message();
+  testing::write_file(manifest, "{\"not\": \"an index\"}\n");
+  r = Index::Open(path, nullptr);
+  ASSERT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("not a neardup index"),
+            std::string::npos);
+}
+
+// A full disk (here a file size limit) fails the save with IOError naming
+// the path, and the index on disk keeps what it had.
+TEST(IndexTest, AFailedSaveLosesNothing) {
+  TempDir tmp;
+  const std::string path = tmp.file("i");
+  std::vector<Sketch> sketches = signature_families(3000, 9);
+  std::unique_ptr<Index> index = create(DedupOptions());
+  for (size_t i = 0; i < 100; ++i) {
+    ASSERT_TRUE(index->add(key_of(i), "first", sketches[i]).ok());
+  }
+  ASSERT_TRUE(index->save(path).ok());
+  for (size_t i = 100; i < sketches.size(); ++i) {
+    ASSERT_TRUE(index->add(key_of(i), "second", sketches[i]).ok());
+  }
+  struct rlimit old_limit;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  struct rlimit small = old_limit;
+  small.rlim_cur = 64 * 1024;
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const Status s = index->save();
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_EQ(s.code(), StatusCode::kIOError) << s.to_string();
+  EXPECT_NE(s.message().find(path), std::string::npos) << s.message();
+  std::unique_ptr<Index> reopened = open(path);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->size(), 100u);
+  // Nothing half-written is left: only the manifest and the first run.
+  EXPECT_EQ(files_in(path).size(), 2u);
+  // The index in memory still has everything; a later save succeeds.
+  ASSERT_TRUE(index->save().ok());
+  EXPECT_EQ(open(path)->size(), sketches.size());
 }
 
 }  // namespace
