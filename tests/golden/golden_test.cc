@@ -182,7 +182,9 @@ void save_case_index(Algorithm algorithm, const std::string& dir) {
         (*index)
             ->add(cases()[i].first, i < half ? "crawl-1" : "crawl-2", sketch)
             .ok());
-    if (i + 1 == half) ASSERT_TRUE((*index)->save(dir).ok());
+    if (i + 1 == half) {
+      ASSERT_TRUE((*index)->save(dir).ok());
+    }
   }
   ASSERT_TRUE((*index)->save().ok());
 }
