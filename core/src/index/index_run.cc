@@ -384,11 +384,36 @@ std::vector<uint32_t> build_directory(const IndexLayout& layout,
   return dir;
 }
 
-// One directory slot per ~16 indexed entries.
+// One directory slot per ~32 indexed entries.
 int directory_bits(size_t indexed) {
   int bits = 0;
-  while (bits < 26 && (size_t{16} << (bits + 1)) <= indexed) ++bits;
+  while (bits < 26 && (size_t{32} << (bits + 1)) <= indexed) ++bits;
   return bits;
+}
+
+// Bits of a packed entry number: enough for every entry of the run.
+int entry_bits(size_t entries) {
+  return std::max(1, static_cast<int>(std::bit_width(entries)));
+}
+
+// Bytes of `count` packed `bits`-bit values, plus a zero word so that every
+// value can be read with one 8-byte load.
+size_t packed_bytes(size_t count, int bits) {
+  return (count * bits + 63) / 64 * 8 + 8;
+}
+
+// Appends `values` as `bits`-bit fields, value i at bits [i * bits, (i + 1)
+// * bits) of a little-endian bit stream, padded as packed_bytes() says.
+void write_packed(const std::vector<uint32_t>& values, int bits, Writer* w) {
+  std::vector<uint64_t> words(packed_bytes(values.size(), bits) / 8, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint64_t bit = i * static_cast<uint64_t>(bits);
+    words[bit / 64] |= uint64_t{values[i]} << (bit % 64);
+    if (bit % 64 + bits > 64) {
+      words[bit / 64 + 1] |= uint64_t{values[i]} >> (64 - bit % 64);
+    }
+  }
+  w->bytes(words.data(), words.size() * 8);
 }
 
 void write_sources(const EntryColumns& c, Writer* w) {
@@ -449,6 +474,8 @@ Result<std::shared_ptr<IndexRun>> IndexRun::Build(const IndexLayout& layout,
   w.put<uint64_t>(indexed.size());
   w.put<uint32_t>(layout.tables);
   w.put<uint32_t>(bits);
+  w.put<uint32_t>(entry_bits(c.size()));
+  w.put<uint32_t>(0);
   w.put<uint32_t>(static_cast<uint32_t>(c.source_names.size()));
   w.put<uint32_t>(static_cast<uint32_t>(count_ranges(c)));
   w.put<uint64_t>(c.keys.size());
@@ -466,7 +493,7 @@ Result<std::shared_ptr<IndexRun>> IndexRun::Build(const IndexLayout& layout,
   w.align();
   for (int t = 0; t < layout.tables; ++t) {
     w.bytes(dirs[t].data(), dirs[t].size() * 4);
-    w.bytes(orders[t].data(), orders[t].size() * 4);
+    write_packed(orders[t], entry_bits(c.size()), &w);
     w.align();
     std::vector<uint32_t>().swap(orders[t]);
   }
@@ -546,9 +573,11 @@ Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
     return r.corrupt("options differ from the index manifest's");
   }
   uint64_t entries, indexed, keys_bytes;
-  uint32_t tables, bits, sources, ranges;
+  uint32_t tables, bits, ebits, reserved, sources, ranges;
   if (!r.get(&entries) || !r.get(&indexed) || !r.get(&tables) ||
-      !r.get(&bits) || !r.get(&sources) || !r.get(&ranges) ||
+      !r.get(&bits) || !r.get(&ebits) || !r.get(&reserved) ||
+      ebits != static_cast<uint32_t>(entry_bits(entries)) || reserved != 0 ||
+      !r.get(&sources) || !r.get(&ranges) ||
       !r.get(&keys_bytes) || tables != static_cast<uint32_t>(layout.tables) ||
       bits > 26 || indexed > entries || entries >= UINT32_MAX ||
       ranges > entries || (entries > 0 && (ranges == 0 || sources == 0))) {
@@ -557,6 +586,7 @@ Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
   entries_ = entries;
   indexed_ = indexed;
   directory_bits_ = static_cast<int>(bits);
+  entry_bits_ = static_cast<int>(ebits);
   source_names_.clear();
   for (uint32_t s = 0; s < sources; ++s) {
     uint32_t len = 0;
@@ -600,10 +630,11 @@ Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
   permutations_.assign(tables, nullptr);
   for (uint32_t t = 0; t < tables; ++t) {
     const uint8_t* dir = r.take(dir_size * 4);
-    const uint8_t* perm = dir ? r.take(indexed * 4) : nullptr;
+    const uint8_t* perm =
+        dir ? r.take(packed_bytes(indexed, entry_bits_)) : nullptr;
     if (perm == nullptr || !r.align()) return r.corrupt("truncated tables");
     directories_[t] = reinterpret_cast<const uint32_t*>(dir);
-    permutations_[t] = reinterpret_cast<const uint32_t*>(perm);
+    permutations_[t] = perm;
     for (size_t v = 0; v < dir_size; ++v) {
       if (directories_[t][v] > indexed ||
           (v > 0 && directories_[t][v] < directories_[t][v - 1])) {
@@ -611,7 +642,7 @@ Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
       }
     }
     for (size_t p = 0; p < indexed; ++p) {
-      const uint32_t e = permutations_[t][p];
+      const uint32_t e = entry_at(t, p);
       if (e >= entries || empty(e)) return r.corrupt("bad table entry");
     }
   }
@@ -655,12 +686,11 @@ std::vector<std::pair<std::string, uint64_t>> IndexRun::sources() const {
 void IndexRun::lookup(int table, uint64_t key, size_t cap,
                       std::vector<uint32_t>* out) const {
   if (indexed_ == 0) return;
-  const uint32_t* perm = permutations_[table];
   const uint32_t* dir = directories_[table];
   const uint64_t top = directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
   size_t lo = dir[top], hi = dir[top + 1];
   auto key_at = [&](size_t p) {
-    return layout_->table_key(sketch(perm[p]), table);
+    return layout_->table_key(sketch(entry_at(table, p)), table);
   };
   while (lo < hi) {  // first position with key_at >= key
     const size_t mid = lo + (hi - lo) / 2;
@@ -672,7 +702,7 @@ void IndexRun::lookup(int table, uint64_t key, size_t cap,
   }
   const size_t end = dir[top + 1];
   for (size_t p = lo, n = 0; p < end && n < cap && key_at(p) == key; ++p, ++n) {
-    out->push_back(perm[p]);
+    out->push_back(entry_at(table, p));
   }
 }
 

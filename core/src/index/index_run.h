@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <span>
@@ -146,7 +147,18 @@ class IndexRun {
   const char* keys_ = nullptr;
   const uint64_t* empty_bits_ = nullptr;
   const uint8_t* sketches_ = nullptr;
-  std::vector<const uint32_t*> directories_, permutations_;
+  // Entry `p` of table `table`'s sorted order (packed, entry_bits_ each).
+  uint32_t entry_at(size_t table, size_t p) const {
+    const uint64_t bit = p * static_cast<uint64_t>(entry_bits_);
+    uint64_t word;
+    std::memcpy(&word, permutations_[table] + bit / 8, 8);
+    return static_cast<uint32_t>((word >> (bit % 8)) &
+                                 ((uint64_t{1} << entry_bits_) - 1));
+  }
+
+  int entry_bits_ = 32;
+  std::vector<const uint32_t*> directories_;
+  std::vector<const uint8_t*> permutations_;
 };
 
 // The checksum of the format: XXH3-64 with seed 0.
