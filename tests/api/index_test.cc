@@ -434,5 +434,30 @@ TEST(IndexTest, AFailedSaveLosesNothing) {
   EXPECT_EQ(open(path)->size(), sketches.size());
 }
 
+// A bucket of more than kMaxBucketScan equal sketches in one run: a query
+// gets the first kMaxBucketScan of them, in insertion order.
+TEST(IndexTest, ABigBucketGivesItsFirstEntries) {
+  std::vector<Sketch> sketches = signature_families(Index::kDeltaEntries, 4);
+  const Sketch copy = sketches[1];
+  for (size_t i = 100; i < 100 + Index::kMaxBucketScan + 500; ++i) {
+    sketches[i] = copy;
+  }
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < sketches.size(); ++i) keys.push_back(key_of(i));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  std::unique_ptr<Index> index = create(DedupOptions());
+  ASSERT_TRUE(index->add_batch(views, "s", sketches).ok());
+  EXPECT_EQ(index->info().delta_entries, 0u);  // one run
+  std::vector<IndexMatch> matches;
+  ASSERT_TRUE(index->query(copy, &matches).ok());
+  ASSERT_GE(matches.size(), Index::kMaxBucketScan);
+  // Entry 1 and the copies from entry 100 on, in insertion order; then the
+  // rest of entry 1's family (less similar).
+  EXPECT_EQ(matches[0].entry, 1u);
+  for (size_t i = 1; i < Index::kMaxBucketScan; ++i) {
+    ASSERT_EQ(matches[i].entry, 99 + i) << i;
+  }
+}
+
 }  // namespace
 }  // namespace neardup

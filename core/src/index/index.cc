@@ -244,25 +244,64 @@ std::span<const uint8_t> Index::Impl::sketch_of(uint64_t entry) const {
   return runs[r]->sketch(entry - bases[r]);
 }
 
+// An entry that a run's table may hold under the query's key.
+struct Probe {
+  const uint8_t* sketch;
+  uint64_t entry;
+  int table;
+};
+
 void Index::Impl::query(std::span<const uint8_t> sketch, bool empty,
                         size_t limit, std::vector<IndexMatch>* matches) const {
   matches->clear();
   if (empty) return;
   std::vector<uint64_t> keys(layout.tables);
   for (int t = 0; t < layout.tables; ++t) keys[t] = layout.table_key(sketch, t);
-  std::vector<uint64_t> candidates;
-  std::vector<uint32_t> found;
+  // An entry is a candidate if any of the tables that returned it holds it
+  // under the query's key. Prefetch every probed sketch (both cache lines
+  // of a 128-byte signature) before reading any, so the misses overlap.
+  std::vector<std::pair<uint32_t, int>> found;
+  std::vector<Probe> probes;
   for (size_t r = 0; r < runs.size(); ++r) {
-    for (int t = 0; t < layout.tables; ++t) {
-      found.clear();
-      runs[r]->lookup(t, keys[t], Index::kMaxBucketScan, &found);
-      for (uint32_t e : found) candidates.push_back(bases[r] + e);
+    found.clear();
+    runs[r]->probe_all(keys, &found);
+    for (const auto& [e, t] : found) {
+      const uint8_t* s = runs[r]->sketch(e).data();
+      __builtin_prefetch(s);
+      __builtin_prefetch(s + sketch.size() - 1);
+      probes.push_back({s, bases[r] + e, t});
     }
   }
+  std::sort(probes.begin(), probes.end(),
+            [](const Probe& a, const Probe& b) { return a.entry < b.entry; });
+  // Most probed entries are not similar enough: compare the sketches first
+  // and check the table keys only of those that are.
+  for (size_t i = 0; i < probes.size();) {
+    size_t next = i + 1;
+    while (next < probes.size() && probes[next].entry == probes[i].entry) {
+      ++next;
+    }
+    IndexMatch m;
+    m.entry = probes[i].entry;
+    const std::span<const uint8_t> found_sketch(probes[i].sketch,
+                                                sketch.size());
+    if (layout.matches(sketch, found_sketch, &m.similarity, &m.distance)) {
+      for (size_t k = i; k < next; ++k) {
+        if (layout.table_key(found_sketch, probes[k].table) ==
+            keys[probes[k].table]) {
+          matches->push_back(m);
+          break;
+        }
+      }
+    }
+    i = next;
+  }
+  std::vector<uint32_t> in_delta;
+  std::vector<uint64_t> candidates;
   for (size_t t = 0; t < delta_tables.size(); ++t) {
-    found.clear();
-    delta_tables[t].lookup(keys[t], Index::kMaxBucketScan, &found);
-    for (uint32_t e : found) candidates.push_back(run_entries() + e);
+    in_delta.clear();
+    delta_tables[t].lookup(keys[t], Index::kMaxBucketScan, &in_delta);
+    for (uint32_t e : in_delta) candidates.push_back(run_entries() + e);
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()),

@@ -331,57 +331,64 @@ void EntryColumns::append(std::string_view key, uint32_t source,
 
 namespace {
 
-// Table `table`'s non-empty entries sorted by (key, entry), as entries.
-std::vector<uint32_t> sort_table(const IndexLayout& layout,
-                                 const EntryColumns& c,
-                                 const std::vector<uint32_t>& indexed,
-                                 int table) {
+// Table `table`'s non-empty entries sorted by (key, entry), with the keys.
+struct SortedTable {
+  std::vector<uint32_t> entries;
+  std::vector<uint64_t> keys;
+};
+
+SortedTable sort_table(const IndexLayout& layout, const EntryColumns& c,
+                       const std::vector<uint32_t>& indexed, int table) {
   const size_t sb = layout.sketch_bytes;
-  std::vector<uint32_t> order(indexed.size());
+  auto key_of = [&](uint32_t entry) {
+    return layout.table_key({c.sketches.data() + entry * sb, sb}, table);
+  };
+  SortedTable out;
+  out.entries.resize(indexed.size());
+  out.keys.resize(indexed.size());
   if (layout.algorithm == Algorithm::kMinHash) {
+    // Band keys are 32 bits: (key, entry) packs into one word.
     std::vector<uint64_t> packed(indexed.size());
     for (size_t i = 0; i < indexed.size(); ++i) {
-      const std::span<const uint8_t> sketch(c.sketches.data() + indexed[i] * sb,
-                                            sb);
-      packed[i] = layout.table_key(sketch, table) | indexed[i];
+      packed[i] = key_of(indexed[i]) | indexed[i];
     }
     sort_by_top_bits(&packed, 64);
     for (size_t i = 0; i < packed.size(); ++i) {
-      order[i] = static_cast<uint32_t>(packed[i]);
+      out.entries[i] = static_cast<uint32_t>(packed[i]);
+      out.keys[i] = packed[i] & ~uint64_t{0xffffffff};
     }
-    return order;
+    return out;
   }
   std::vector<std::pair<uint64_t, uint32_t>> keyed(indexed.size());
   for (size_t i = 0; i < indexed.size(); ++i) {
-    const std::span<const uint8_t> sketch(c.sketches.data() + indexed[i] * sb,
-                                          sb);
-    keyed[i] = {layout.table_key(sketch, table), indexed[i]};
+    keyed[i] = {key_of(indexed[i]), indexed[i]};
   }
   std::sort(keyed.begin(), keyed.end());
-  for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
-  return order;
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    out.keys[i] = keyed[i].first;
+    out.entries[i] = keyed[i].second;
+  }
+  return out;
 }
 
 // directory[v] = first position whose key's top `bits` bits are >= v.
-std::vector<uint32_t> build_directory(const IndexLayout& layout,
-                                      const EntryColumns& c,
-                                      const std::vector<uint32_t>& order,
-                                      int table, int bits) {
+std::vector<uint32_t> build_directory(const std::vector<uint64_t>& keys,
+                                      int bits) {
   std::vector<uint32_t> dir((size_t{1} << bits) + 1);
-  const size_t sb = layout.sketch_bytes;
   size_t p = 0;
   for (size_t v = 0; v < dir.size(); ++v) {
-    while (p < order.size()) {
-      const std::span<const uint8_t> sketch(c.sketches.data() + order[p] * sb,
-                                            sb);
-      const uint64_t top =
-          bits == 0 ? 0 : layout.table_key(sketch, table) >> (64 - bits);
-      if (top >= v) break;
+    while (p < keys.size() && (bits == 0 ? 0 : keys[p] >> (64 - bits)) < v) {
       ++p;
     }
     dir[v] = static_cast<uint32_t>(p);
   }
   return dir;
+}
+
+// The 8 key bits after the directory's `bits`: a lookup compares these,
+// in order, before it reads any sketch.
+uint8_t key_remainder(uint64_t key, int bits) {
+  return static_cast<uint8_t>(key >> (56 - bits));
 }
 
 // One directory slot per ~32 indexed entries.
@@ -455,11 +462,16 @@ Result<std::shared_ptr<IndexRun>> IndexRun::Build(const IndexLayout& layout,
   }
   const int bits = directory_bits(indexed.size());
   std::vector<std::vector<uint32_t>> orders(layout.tables), dirs(layout.tables);
+  std::vector<std::vector<uint8_t>> remainders(layout.tables);
   parallel_ranges(layout.tables, 1, threads, [&](size_t begin, size_t end) {
     for (size_t t = begin; t < end; ++t) {
-      const int table = static_cast<int>(t);
-      orders[t] = sort_table(layout, c, indexed, table);
-      dirs[t] = build_directory(layout, c, orders[t], table, bits);
+      SortedTable sorted = sort_table(layout, c, indexed, static_cast<int>(t));
+      dirs[t] = build_directory(sorted.keys, bits);
+      remainders[t].resize(sorted.keys.size());
+      for (size_t p = 0; p < sorted.keys.size(); ++p) {
+        remainders[t][p] = key_remainder(sorted.keys[p], bits);
+      }
+      orders[t] = std::move(sorted.entries);
     }
   });
 
@@ -494,8 +506,10 @@ Result<std::shared_ptr<IndexRun>> IndexRun::Build(const IndexLayout& layout,
   for (int t = 0; t < layout.tables; ++t) {
     w.bytes(dirs[t].data(), dirs[t].size() * 4);
     write_packed(orders[t], entry_bits(c.size()), &w);
+    w.bytes(remainders[t].data(), remainders[t].size());
     w.align();
     std::vector<uint32_t>().swap(orders[t]);
+    std::vector<uint8_t>().swap(remainders[t]);
   }
   run->checksum_ = format_checksum(run->owned_);
   w.put<uint64_t>(run->checksum_);
@@ -577,10 +591,10 @@ Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
   if (!r.get(&entries) || !r.get(&indexed) || !r.get(&tables) ||
       !r.get(&bits) || !r.get(&ebits) || !r.get(&reserved) ||
       ebits != static_cast<uint32_t>(entry_bits(entries)) || reserved != 0 ||
-      !r.get(&sources) || !r.get(&ranges) ||
-      !r.get(&keys_bytes) || tables != static_cast<uint32_t>(layout.tables) ||
-      bits > 26 || indexed > entries || entries >= UINT32_MAX ||
-      ranges > entries || (entries > 0 && (ranges == 0 || sources == 0))) {
+      !r.get(&sources) || !r.get(&ranges) || !r.get(&keys_bytes) ||
+      tables != static_cast<uint32_t>(layout.tables) || bits > 26 ||
+      indexed > entries || entries >= UINT32_MAX || ranges > entries ||
+      (entries > 0 && (ranges == 0 || sources == 0))) {
     return r.corrupt("bad run header");
   }
   entries_ = entries;
@@ -628,13 +642,16 @@ Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
   const size_t dir_size = (size_t{1} << bits) + 1;
   directories_.assign(tables, nullptr);
   permutations_.assign(tables, nullptr);
+  remainders_.assign(tables, nullptr);
   for (uint32_t t = 0; t < tables; ++t) {
     const uint8_t* dir = r.take(dir_size * 4);
     const uint8_t* perm =
         dir ? r.take(packed_bytes(indexed, entry_bits_)) : nullptr;
-    if (perm == nullptr || !r.align()) return r.corrupt("truncated tables");
+    const uint8_t* rem = perm ? r.take(indexed) : nullptr;
+    if (rem == nullptr || !r.align()) return r.corrupt("truncated tables");
     directories_[t] = reinterpret_cast<const uint32_t*>(dir);
     permutations_[t] = perm;
+    remainders_[t] = rem;
     for (size_t v = 0; v < dir_size; ++v) {
       if (directories_[t][v] > indexed ||
           (v > 0 && directories_[t][v] < directories_[t][v - 1])) {
@@ -683,27 +700,78 @@ std::vector<std::pair<std::string, uint64_t>> IndexRun::sources() const {
   return out;
 }
 
-void IndexRun::lookup(int table, uint64_t key, size_t cap,
-                      std::vector<uint32_t>* out) const {
+void IndexRun::probe_all(std::span<const uint64_t> keys,
+                         std::vector<std::pair<uint32_t, int>>* out) const {
+  if (indexed_ == 0) return;
+  const int tables = static_cast<int>(keys.size());
+  // Three passes over the tables, so that each pass's cache misses overlap:
+  // the directory slots, then the remainders they point to, then the scan.
+  uint32_t begins[1024], ends[1024];
+  for (int t = 0; t < tables; ++t) {
+    const uint64_t top =
+        directory_bits_ == 0 ? 0 : keys[t] >> (64 - directory_bits_);
+    __builtin_prefetch(directories_[t] + top);
+  }
+  for (int t = 0; t < tables; ++t) {
+    const uint64_t top =
+        directory_bits_ == 0 ? 0 : keys[t] >> (64 - directory_bits_);
+    begins[t] = directories_[t][top];
+    ends[t] = directories_[t][top + 1];
+    __builtin_prefetch(remainders_[t] + begins[t]);
+    __builtin_prefetch(permutations_[t] + begins[t] * entry_bits_ / 8);
+  }
+  std::vector<uint32_t> found;
+  for (int t = 0; t < tables; ++t) {
+    const uint8_t want = key_remainder(keys[t], directory_bits_);
+    const uint8_t* rem = remainders_[t];
+    size_t p = begins[t];
+    while (p < ends[t] && rem[p] < want) ++p;
+    size_t last = p;
+    while (last < ends[t] && rem[last] == want) ++last;
+    if (last - p > kProbeScan) {
+      found.clear();
+      probe(t, keys[t], &found);
+      for (uint32_t e : found) out->push_back({e, t});
+      continue;
+    }
+    for (; p < last; ++p) out->push_back({entry_at(t, p), t});
+  }
+}
+
+void IndexRun::probe(int table, uint64_t key,
+                     std::vector<uint32_t>* out) const {
   if (indexed_ == 0) return;
   const uint32_t* dir = directories_[table];
+  const uint8_t* rem = remainders_[table];
   const uint64_t top = directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
-  size_t lo = dir[top], hi = dir[top + 1];
-  auto key_at = [&](size_t p) {
-    return layout_->table_key(sketch(entry_at(table, p)), table);
-  };
-  while (lo < hi) {  // first position with key_at >= key
-    const size_t mid = lo + (hi - lo) / 2;
-    if (key_at(mid) < key) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
+  const uint8_t want = key_remainder(key, directory_bits_);
+  size_t p = dir[top];
   const size_t end = dir[top + 1];
-  for (size_t p = lo, n = 0; p < end && n < cap && key_at(p) == key; ++p, ++n) {
-    out->push_back(entry_at(table, p));
+  while (p < end && rem[p] < want) ++p;
+  size_t last = p;
+  while (last < end && rem[last] == want) ++last;
+  if (last - p > kProbeScan) {
+    // A big bucket (or many keys sharing the remainder): find the key's
+    // first entry by binary search, reading sketches.
+    auto key_at = [&](size_t q) {
+      return layout_->table_key(sketch(entry_at(table, q)), table);
+    };
+    size_t hi = last;
+    while (p < hi) {
+      const size_t mid = p + (hi - p) / 2;
+      if (key_at(mid) < key) {
+        p = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (size_t n = 0; p < last && n < kMaxBucketScan && key_at(p) == key;
+         ++p, ++n) {
+      out->push_back(entry_at(table, p));
+    }
+    return;
   }
+  for (; p < last; ++p) out->push_back(entry_at(table, p));
 }
 
 void IndexRun::append_to(EntryColumns* c) const {

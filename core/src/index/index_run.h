@@ -113,10 +113,19 @@ class IndexRun {
   // (name, entries) of each source, in order of first appearance.
   std::vector<std::pair<std::string, uint64_t>> sources() const;
 
-  // Appends to `out` the entries (run-local) of table `table` whose key is
-  // `key`, in insertion order, at most `cap` of them.
-  void lookup(int table, uint64_t key, size_t cap,
-              std::vector<uint32_t>* out) const;
+  // Appends to `out` (run-local entries, ascending by key) a superset of
+  // the first kMaxBucketScan entries of table `table` whose key is `key`:
+  // those whose key agrees on its top directory bits + 8, which the caller
+  // must check against the full key. Reads no sketch unless more than
+  // kProbeScan entries agree.
+  void probe(int table, uint64_t key, std::vector<uint32_t>* out) const;
+  // probe() of table t with keys[t] for every table, appending (entry,
+  // table) pairs; the memory reads of the tables overlap.
+  void probe_all(std::span<const uint64_t> keys,
+                 std::vector<std::pair<uint32_t, int>>* out) const;
+
+  static constexpr size_t kMaxBucketScan = 4096;  // Index::kMaxBucketScan
+  static constexpr size_t kProbeScan = 64;
 
   // The serialized run (the file's bytes) and its checksum.
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
@@ -159,6 +168,7 @@ class IndexRun {
   int entry_bits_ = 32;
   std::vector<const uint32_t*> directories_;
   std::vector<const uint8_t*> permutations_;
+  std::vector<const uint8_t*> remainders_;  // 8 key bits per sorted entry
 };
 
 // The checksum of the format: XXH3-64 with seed 0.
