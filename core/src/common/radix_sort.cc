@@ -85,4 +85,16 @@ void sort_by_high_word_stable(std::vector<uint64_t>* v,
   v->swap(*scratch);
 }
 
+void partition_by_high_word(std::vector<uint64_t>* v, int shift) {
+  if (v->size() < 2) return;
+  uint64_t max_block = 0;
+  for (uint64_t x : *v) max_block = std::max(max_block, (x >> 32) >> shift);
+  std::vector<size_t> start(max_block + 2, 0);
+  for (uint64_t x : *v) ++start[((x >> 32) >> shift) + 1];
+  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+  std::vector<uint64_t> out(v->size());
+  for (uint64_t x : *v) out[start[(x >> 32) >> shift]++] = x;
+  v->swap(out);
+}
+
 }  // namespace neardup::internal

@@ -19,6 +19,11 @@ void sort_by_top_bits(std::vector<uint64_t>* v, int bits);
 void sort_by_high_word_stable(std::vector<uint64_t>* v,
                               std::vector<uint64_t>* scratch);
 
+// Reorders `v` so that values with smaller (value >> 32) >> shift come
+// first; the order within one such block is unspecified. One counting pass
+// and one scatter through a copy: O(n), 2n words of memory.
+void partition_by_high_word(std::vector<uint64_t>* v, int shift);
+
 }  // namespace neardup::internal
 
 #endif  // NEARDUP_COMMON_RADIX_SORT_H_

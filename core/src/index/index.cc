@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <iterator>
 
 #include "common/parallel.h"
+#include "common/radix_sort.h"
 #include "index/index_internal.h"
 #include "index/index_run.h"
 #include "write/byte_sink.h"
@@ -109,6 +111,22 @@ struct Index::Impl {
   Status push_run(const EntryColumns& columns);
   void query(std::span<const uint8_t> sketch, bool empty, size_t limit,
              std::vector<IndexMatch>* matches) const;
+  void query_runs(std::span<const uint8_t> sketch,
+                  std::vector<IndexMatch>* matches) const;
+  void query_delta(std::span<const uint8_t> sketch,
+                   std::vector<IndexMatch>* matches) const;
+  static void finish_matches(size_t limit, std::vector<IndexMatch>* matches);
+  static constexpr size_t kQueryBlock = size_t{1} << 15;
+  // query() of `n` sketches (packed, sketch_bytes each) by sort-merge.
+  void query_block(const uint8_t* sketches, const uint8_t* empty, size_t n,
+                   size_t limit, std::vector<IndexMatch>* matches) const;
+  void sorted_query_keys(
+      const uint8_t* sketches, const uint8_t* empty, size_t n, int table,
+      std::vector<std::pair<uint64_t, uint32_t>>* keyed) const;
+  void query_run_sorted(size_t r, const uint8_t* sketches, const uint8_t* empty,
+                        size_t n, std::vector<IndexMatch>* matches) const;
+  bool share_a_table(std::span<const uint8_t> a,
+                     std::span<const uint8_t> b) const;
   std::span<const uint8_t> sketch_of(uint64_t entry) const;
   Status write_run(size_t r, const std::string& dir, std::string* file);
   Status write_manifest(const std::string& dir);
@@ -255,6 +273,16 @@ void Index::Impl::query(std::span<const uint8_t> sketch, bool empty,
                         size_t limit, std::vector<IndexMatch>* matches) const {
   matches->clear();
   if (empty) return;
+  query_runs(sketch, matches);
+  std::vector<IndexMatch> in_delta;
+  query_delta(sketch, &in_delta);
+  matches->insert(matches->end(), in_delta.begin(), in_delta.end());
+  finish_matches(limit, matches);
+}
+
+// The matches among the runs' entries, in entry order.
+void Index::Impl::query_runs(std::span<const uint8_t> sketch,
+                             std::vector<IndexMatch>* matches) const {
   std::vector<uint64_t> keys(layout.tables);
   for (int t = 0; t < layout.tables; ++t) keys[t] = layout.table_key(sketch, t);
   // An entry is a candidate if any of the tables that returned it holds it
@@ -296,6 +324,15 @@ void Index::Impl::query(std::span<const uint8_t> sketch, bool empty,
     }
     i = next;
   }
+}
+
+// The matches among the delta's entries, in entry order.
+void Index::Impl::query_delta(std::span<const uint8_t> sketch,
+                              std::vector<IndexMatch>* matches) const {
+  matches->clear();
+  if (delta_tables.empty()) return;
+  std::vector<uint64_t> keys(layout.tables);
+  for (int t = 0; t < layout.tables; ++t) keys[t] = layout.table_key(sketch, t);
   std::vector<uint32_t> in_delta;
   std::vector<uint64_t> candidates;
   for (size_t t = 0; t < delta_tables.size(); ++t) {
@@ -313,11 +350,21 @@ void Index::Impl::query(std::span<const uint8_t> sketch, bool empty,
       matches->push_back(m);
     }
   }
-  // Candidates are in entry order, so a stable sort keeps ties in it.
-  std::stable_sort(matches->begin(), matches->end(),
-                   [](const IndexMatch& a, const IndexMatch& b) {
-                     return a.distance < b.distance;
-                   });
+}
+
+// Most similar first, ties in entry order, each entry once.
+void Index::Impl::finish_matches(size_t limit,
+                                 std::vector<IndexMatch>* matches) {
+  std::sort(matches->begin(), matches->end(),
+            [](const IndexMatch& a, const IndexMatch& b) {
+              return a.distance != b.distance ? a.distance < b.distance
+                                              : a.entry < b.entry;
+            });
+  matches->erase(std::unique(matches->begin(), matches->end(),
+                             [](const IndexMatch& a, const IndexMatch& b) {
+                               return a.entry == b.entry;
+                             }),
+                 matches->end());
   if (limit > 0 && matches->size() > limit) matches->resize(limit);
 }
 
@@ -355,15 +402,11 @@ Status Index::query_batch(std::span<const Sketch> sketches,
       return Status::InvalidArgument("query_batch: sketch does not fit");
     }
   }
-  matches->resize(sketches.size());
-  internal::parallel_ranges(
-      sketches.size(), 256, impl_->options.threads,
-      [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-          impl_->query(sketch_bytes(sketches[i], impl_->layout.sketch_bytes),
-                       sketches[i].empty, limit, &(*matches)[i]);
-        }
-      });
+  const int length = impl_->layout.sketch_bytes;
+  internal::IndexAccess::query_rows(
+      *this, sketches.size(),
+      [&](size_t i) { return sketch_bytes(sketches[i], length); },
+      [&](size_t i) { return sketches[i].empty; }, limit, matches);
   return Status::OK();
 }
 
@@ -373,12 +416,112 @@ void internal::IndexAccess::query_rows(
     const std::function<bool(size_t)>& empty, size_t limit,
     std::vector<std::vector<IndexMatch>>* matches) {
   matches->resize(n);
+  const Index::Impl& impl = *index.impl_;
+  const size_t sb = impl.layout.sketch_bytes;
   internal::parallel_ranges(
-      n, 256, index.impl_->options.threads, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-          index.impl_->query(sketch(i), empty(i), limit, &(*matches)[i]);
+      n, Index::Impl::kQueryBlock, impl.options.threads,
+      [&](size_t begin, size_t end) {
+        for (size_t b = begin; b < end; b += Index::Impl::kQueryBlock) {
+          const size_t count = std::min(end - b, Index::Impl::kQueryBlock);
+          std::vector<uint8_t> sketches(count * sb), empties(count);
+          for (size_t i = 0; i < count; ++i) {
+            empties[i] = empty(b + i);
+            if (!empties[i]) {
+              std::memcpy(sketches.data() + i * sb, sketch(b + i).data(), sb);
+            }
+          }
+          impl.query_block(sketches.data(), empties.data(), count, limit,
+                           matches->data() + b);
         }
       });
+}
+
+// Queries of one run, table by table: each table's query keys are sorted
+// and merged with the run's sorted table, then the (entry, query) pairs
+// found are sorted by entry, so that the run's sketches are read in order.
+void Index::Impl::query_run_sorted(size_t r, const uint8_t* sketches,
+                                   const uint8_t* empty, size_t n,
+                                   std::vector<IndexMatch>* matches) const {
+  const IndexRun& run = *runs[r];
+  std::vector<uint64_t> pairs;
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  for (int t = 0; t < layout.tables; ++t) {
+    sorted_query_keys(sketches, empty, n, t, &keyed);
+    run.probe_sorted(t, keyed, &pairs);
+  }
+  // Into blocks of entries whose sketches fit in the cache, in entry order;
+  // a pair found through several tables is compared once per table, and
+  // its repeats are dropped at the end.
+  const int shift =
+      std::max(0, static_cast<int>(std::bit_width(run.size())) - 12);
+  internal::partition_by_high_word(&pairs, shift);
+  const size_t sb = layout.sketch_bytes;
+  for (uint64_t pair : pairs) {
+    const uint32_t e = static_cast<uint32_t>(pair >> 32);
+    const uint32_t q = static_cast<uint32_t>(pair);
+    const std::span<const uint8_t> query(sketches + q * sb, sb);
+    IndexMatch m;
+    m.entry = bases[r] + e;
+    if (layout.matches(query, run.sketch(e), &m.similarity, &m.distance) &&
+        share_a_table(query, run.sketch(e))) {
+      matches[q].push_back(m);
+    }
+  }
+}
+
+// Table `table`'s keys of the non-empty queries, with their numbers, sorted.
+void Index::Impl::sorted_query_keys(
+    const uint8_t* sketches, const uint8_t* empty, size_t n, int table,
+    std::vector<std::pair<uint64_t, uint32_t>>* keyed) const {
+  const size_t sb = layout.sketch_bytes;
+  keyed->clear();
+  if (layout.algorithm == Algorithm::kMinHash) {
+    // 32-bit band keys: (key, query) packs into one word for a radix sort.
+    std::vector<uint64_t> packed;
+    for (size_t q = 0; q < n; ++q) {
+      if (empty[q]) continue;
+      packed.push_back(layout.table_key({sketches + q * sb, sb}, table) | q);
+    }
+    internal::sort_by_top_bits(&packed, 64);
+    for (uint64_t p : packed) {
+      keyed->push_back({p & ~uint64_t{0xffffffff}, static_cast<uint32_t>(p)});
+    }
+    return;
+  }
+  for (size_t q = 0; q < n; ++q) {
+    if (empty[q]) continue;
+    keyed->push_back({layout.table_key({sketches + q * sb, sb}, table),
+                      static_cast<uint32_t>(q)});
+  }
+  std::sort(keyed->begin(), keyed->end());
+}
+
+// True if `a` and `b` agree on some table's key: a candidate pair.
+bool Index::Impl::share_a_table(std::span<const uint8_t> a,
+                                std::span<const uint8_t> b) const {
+  for (int t = 0; t < layout.tables; ++t) {
+    if (layout.table_key(a, t) == layout.table_key(b, t)) return true;
+  }
+  return false;
+}
+
+void Index::Impl::query_block(const uint8_t* sketches, const uint8_t* empty,
+                              size_t n, size_t limit,
+                              std::vector<IndexMatch>* matches) const {
+  const size_t sb = layout.sketch_bytes;
+  for (size_t q = 0; q < n; ++q) matches[q].clear();
+  for (size_t r = 0; r < runs.size(); ++r) {
+    query_run_sorted(r, sketches, empty, n, matches);
+  }
+  std::vector<IndexMatch> in_delta;
+  for (size_t q = 0; q < n; ++q) {
+    if (empty[q]) continue;
+    if (delta.size() > 0) {
+      query_delta({sketches + q * sb, sb}, &in_delta);
+      matches[q].insert(matches[q].end(), in_delta.begin(), in_delta.end());
+    }
+    finish_matches(limit, &matches[q]);
+  }
 }
 
 Status Index::query_or_add(std::string_view key, std::string_view source,

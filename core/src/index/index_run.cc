@@ -299,12 +299,14 @@ bool IndexLayout::matches(std::span<const uint8_t> a,
   if (algorithm == Algorithm::kMinHash) {
     const int equal = equal_entries(a, b);
     *distance = signature_length - equal;
+    if (equal < need_equal) return false;
     *similarity = bbit_jaccard(equal, signature_length);
-    return equal >= need_equal;
+    return true;
   }
   *distance = std::popcount(read_u64(a.data()) ^ read_u64(b.data()));
+  if (*distance > max_hamming_distance) return false;
   *similarity = 1.0 - *distance / 64.0;
-  return *distance <= max_hamming_distance;
+  return true;
 }
 
 // ---- EntryColumns ----
@@ -735,6 +737,47 @@ void IndexRun::probe_all(std::span<const uint64_t> keys,
       continue;
     }
     for (; p < last; ++p) out->push_back({entry_at(t, p), t});
+  }
+}
+
+void IndexRun::probe_sorted(
+    int table, std::span<const std::pair<uint64_t, uint32_t>> sorted,
+    std::vector<uint64_t>* out) const {
+  if (indexed_ == 0) return;
+  const uint32_t* dir = directories_[table];
+  const uint8_t* rem = remainders_[table];
+  std::vector<uint32_t> found;
+  auto slot = [&](uint64_t key) {
+    return directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
+  };
+  for (size_t i = 0; i < sorted.size();) {
+    if (i + kPrefetchAhead < sorted.size()) {
+      const uint32_t ahead = dir[slot(sorted[i + kPrefetchAhead].first)];
+      __builtin_prefetch(rem + ahead);
+      __builtin_prefetch(permutations_[table] + ahead * entry_bits_ / 8);
+    }
+    const uint64_t key = sorted[i].first;
+    size_t same = i + 1;  // queries [i, same) share the key
+    while (same < sorted.size() && sorted[same].first == key) ++same;
+    const uint64_t top =
+        directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
+    const uint8_t want = key_remainder(key, directory_bits_);
+    size_t p = dir[top];
+    const size_t end = dir[top + 1];
+    while (p < end && rem[p] < want) ++p;
+    size_t last = p;
+    while (last < end && rem[last] == want) ++last;
+    found.clear();
+    if (last - p > kProbeScan) {
+      probe(table, key, &found);
+    } else {
+      for (; p < last; ++p) found.push_back(entry_at(table, p));
+    }
+    for (; i < same; ++i) {
+      for (uint32_t e : found) {
+        out->push_back(uint64_t{e} << 32 | sorted[i].second);
+      }
+    }
   }
 }
 

@@ -124,8 +124,16 @@ class IndexRun {
   void probe_all(std::span<const uint64_t> keys,
                  std::vector<std::pair<uint32_t, int>>* out) const;
 
+  // probe() for many queries of one table at once, `sorted` by key (key,
+  // query number): appends (entry << 32 | query) for each entry found. The
+  // table is read front to back, once.
+  void probe_sorted(int table,
+                    std::span<const std::pair<uint64_t, uint32_t>> sorted,
+                    std::vector<uint64_t>* out) const;
+
   static constexpr size_t kMaxBucketScan = 4096;  // Index::kMaxBucketScan
   static constexpr size_t kProbeScan = 64;
+  static constexpr size_t kPrefetchAhead = 8;
 
   // The serialized run (the file's bytes) and its checksum.
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
