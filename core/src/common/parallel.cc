@@ -7,11 +7,15 @@
 
 namespace neardup::internal {
 
+int thread_count(int threads) {
+  return threads > 0 ? threads : tbb::info::default_concurrency();
+}
+
 void parallel_ranges(size_t n, size_t grain, int threads,
                      const std::function<void(size_t, size_t)>& fn) {
   if (n == 0) return;
   if (grain == 0) grain = 1;
-  const int t = threads > 0 ? threads : tbb::info::default_concurrency();
+  const int t = thread_count(threads);
   if (t == 1 || n <= grain) {
     fn(0, n);
     return;

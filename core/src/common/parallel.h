@@ -15,6 +15,9 @@ namespace neardup::internal {
 void parallel_ranges(size_t n, size_t grain, int threads,
                      const std::function<void(size_t, size_t)>& fn);
 
+// The number of threads parallel_ranges() uses for `threads`.
+int thread_count(int threads);
+
 }  // namespace neardup::internal
 
 #endif  // NEARDUP_SRC_COMMON_PARALLEL_H_

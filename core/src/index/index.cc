@@ -193,9 +193,35 @@ Status Index::Impl::merge_unsaved(bool all) {
   return Status::OK();
 }
 
+namespace {
+
+// The bytes of a sketch as the index stores them (check their length with
+// check_sketch()).
+std::span<const uint8_t> sketch_bytes(const Sketch& s) {
+  if (s.algorithm == Algorithm::kSimHash) {
+    return {reinterpret_cast<const uint8_t*>(&s.simhash), 8};
+  }
+  return s.signature;
+}
+
+}  // namespace
+
 Status Index::add(std::string_view key, std::string_view source,
                   const Sketch& sketch) {
-  return add_batch({&key, 1}, source, {&sketch, 1});
+  Impl& i = *impl_;
+  if (sketch.algorithm != i.layout.algorithm) {
+    return Status::InvalidArgument("add: sketch of another algorithm");
+  }
+  if (sketch.empty) {
+    const std::vector<uint8_t> zeros(i.layout.sketch_bytes, 0);
+    i.add_to_delta(key, i.delta.source_index(source), zeros, true);
+  } else {
+    const std::span<const uint8_t> bytes = sketch_bytes(sketch);
+    NEARDUP_RETURN_IF_ERROR(i.check_sketch(bytes));
+    i.add_to_delta(key, i.delta.source_index(source), bytes, false);
+  }
+  if (i.delta.size() >= kDeltaEntries) return i.freeze_delta();
+  return Status::OK();
 }
 
 Status Index::add_batch(std::span<const std::string_view> keys,
@@ -207,20 +233,13 @@ Status Index::add_batch(std::span<const std::string_view> keys,
   }
   internal::EntryColumns columns;
   const uint32_t s = columns.source_index(source);
+  const std::vector<uint8_t> zeros(impl_->layout.sketch_bytes, 0);
   for (size_t i = 0; i < keys.size(); ++i) {
     const Sketch& sk = sketches[i];
     if (sk.algorithm != impl_->layout.algorithm) {
       return Status::InvalidArgument("add: sketch of another algorithm");
     }
-    std::span<const uint8_t> bytes =
-        sk.algorithm == Algorithm::kMinHash
-            ? std::span<const uint8_t>(sk.signature)
-            : std::span<const uint8_t>(
-                  reinterpret_cast<const uint8_t*>(&sk.simhash), 8);
-    if (sk.empty) {
-      static const uint8_t kZeros[4096] = {};
-      bytes = {kZeros, static_cast<size_t>(impl_->layout.sketch_bytes)};
-    }
+    const std::span<const uint8_t> bytes = sk.empty ? zeros : sketch_bytes(sk);
     NEARDUP_RETURN_IF_ERROR(impl_->check_sketch(bytes));
     columns.append(keys[i], s, bytes, sk.empty);
   }
@@ -368,24 +387,12 @@ void Index::Impl::finish_matches(size_t limit,
   if (limit > 0 && matches->size() > limit) matches->resize(limit);
 }
 
-namespace {
-
-std::span<const uint8_t> sketch_bytes(const Sketch& s, int length) {
-  if (s.algorithm == Algorithm::kSimHash) {
-    return {reinterpret_cast<const uint8_t*>(&s.simhash), 8};
-  }
-  return {s.signature.data(), std::min<size_t>(s.signature.size(), length)};
-}
-
-}  // namespace
-
 Status Index::query(const Sketch& sketch, std::vector<IndexMatch>* matches,
                     size_t limit) const {
   if (sketch.algorithm != impl_->layout.algorithm) {
     return Status::InvalidArgument("query: sketch of another algorithm");
   }
-  const std::span<const uint8_t> bytes =
-      sketch_bytes(sketch, impl_->layout.sketch_bytes);
+  const std::span<const uint8_t> bytes = sketch_bytes(sketch);
   if (!sketch.empty) NEARDUP_RETURN_IF_ERROR(impl_->check_sketch(bytes));
   impl_->query(bytes, sketch.empty, limit, matches);
   return Status::OK();
@@ -396,16 +403,13 @@ Status Index::query_batch(std::span<const Sketch> sketches,
                           size_t limit) const {
   for (const Sketch& s : sketches) {
     if (s.algorithm != impl_->layout.algorithm ||
-        (!s.empty &&
-         !impl_->check_sketch(sketch_bytes(s, impl_->layout.sketch_bytes))
-              .ok())) {
+        (!s.empty && !impl_->check_sketch(sketch_bytes(s)).ok())) {
       return Status::InvalidArgument("query_batch: sketch does not fit");
     }
   }
-  const int length = impl_->layout.sketch_bytes;
   internal::IndexAccess::query_rows(
       *this, sketches.size(),
-      [&](size_t i) { return sketch_bytes(sketches[i], length); },
+      [&](size_t i) { return sketch_bytes(sketches[i]); },
       [&](size_t i) { return sketches[i].empty; }, limit, matches);
   return Status::OK();
 }
@@ -418,11 +422,15 @@ void internal::IndexAccess::query_rows(
   matches->resize(n);
   const Index::Impl& impl = *index.impl_;
   const size_t sb = impl.layout.sketch_bytes;
+  // Blocks as large as the cache allows (each block reads the index once),
+  // but at least one per thread.
+  const size_t threads = internal::thread_count(impl.options.threads);
+  const size_t block = std::clamp<size_t>((n + threads - 1) / threads, 1024,
+                                          Index::Impl::kQueryBlock);
   internal::parallel_ranges(
-      n, Index::Impl::kQueryBlock, impl.options.threads,
-      [&](size_t begin, size_t end) {
-        for (size_t b = begin; b < end; b += Index::Impl::kQueryBlock) {
-          const size_t count = std::min(end - b, Index::Impl::kQueryBlock);
+      n, block, impl.options.threads, [&](size_t begin, size_t end) {
+        for (size_t b = begin; b < end; b += block) {
+          const size_t count = std::min(end - b, block);
           std::vector<uint8_t> sketches(count * sb), empties(count);
           for (size_t i = 0; i < count; ++i) {
             empties[i] = empty(b + i);
