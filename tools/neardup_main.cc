@@ -581,36 +581,9 @@ void add_index_use_options(CLI::App* dedup, DedupArgs* a) {
                     "input's file name)");
 }
 
-CLI::App* add_dedup_command(CLI::App& app, DedupArgs* a) {
-  neardup::DedupOptions& options = a->options;
-  neardup::DedupOutputs& outputs = a->outputs;
-  std::vector<std::string>& inputs = a->inputs;
-  bool& quiet = a->quiet;
-  CLI::App* dedup = app.add_subcommand(
-      "dedup",
-      "Cluster near-duplicate documents and write a deduplicated dump");
-  dedup
-      ->add_option("INPUT", inputs,
-                   "JSONL inputs: .jsonl, .jsonl.gz, .jsonl.zst (detected from "
-                   "the content), or - for stdin")
-      ->required();
-  dedup->add_option("--clusters", outputs.clusters_path,
-                    "Write one JSON line per document: id, cluster, "
-                    "representative, similarity (minhash) or distance "
-                    "(simhash) to the representative");
-  dedup->add_option("--output", outputs.output_path,
-                    "Write the representatives' original lines (- = stdout; "
-                    ".gz/.zst compress)");
-  dedup->add_option("--rejects", outputs.rejects_path,
-                    "Write one JSON line per rejected input line");
-  dedup->add_option("--stats", outputs.stats_path,
-                    "Write a JSON summary of the run");
-  dedup->add_option("--pairs", outputs.pairs_path,
-                    "Write one JSON line per verified pair: a, b, similarity "
-                    "(minhash) or distance (simhash)");
-  add_index_use_options(dedup, a);
-  add_input_options(dedup, &options);
-  add_sketch_options(dedup, &options);
+// The options of dedup alone: mode, verification, clustering.
+void add_clustering_options(CLI::App* dedup, neardup::DedupOptions* o) {
+  neardup::DedupOptions& options = *o;
   const std::map<std::string, neardup::Mode> modes{
       {"copies", neardup::Mode::kCopies}, {"story", neardup::Mode::kStory}};
   dedup
@@ -678,8 +651,40 @@ CLI::App* add_dedup_command(CLI::App& app, DedupArgs* a) {
                    "representative")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  dedup->add_flag("--quiet,-q", quiet, "No progress bar and no summary");
+}
 
+CLI::App* add_dedup_command(CLI::App& app, DedupArgs* a) {
+  neardup::DedupOptions& options = a->options;
+  neardup::DedupOutputs& outputs = a->outputs;
+  std::vector<std::string>& inputs = a->inputs;
+  bool& quiet = a->quiet;
+  CLI::App* dedup = app.add_subcommand(
+      "dedup",
+      "Cluster near-duplicate documents and write a deduplicated dump");
+  dedup
+      ->add_option("INPUT", inputs,
+                   "JSONL inputs: .jsonl, .jsonl.gz, .jsonl.zst (detected from "
+                   "the content), or - for stdin")
+      ->required();
+  dedup->add_option("--clusters", outputs.clusters_path,
+                    "Write one JSON line per document: id, cluster, "
+                    "representative, similarity (minhash) or distance "
+                    "(simhash) to the representative");
+  dedup->add_option("--output", outputs.output_path,
+                    "Write the representatives' original lines (- = stdout; "
+                    ".gz/.zst compress)");
+  dedup->add_option("--rejects", outputs.rejects_path,
+                    "Write one JSON line per rejected input line");
+  dedup->add_option("--stats", outputs.stats_path,
+                    "Write a JSON summary of the run");
+  dedup->add_option("--pairs", outputs.pairs_path,
+                    "Write one JSON line per verified pair: a, b, similarity "
+                    "(minhash) or distance (simhash)");
+  add_index_use_options(dedup, a);
+  add_input_options(dedup, &options);
+  add_sketch_options(dedup, &options);
+  add_clustering_options(dedup, &options);
+  dedup->add_flag("--quiet,-q", quiet, "No progress bar and no summary");
   return dedup;
 }
 

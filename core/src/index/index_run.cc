@@ -51,6 +51,36 @@ class Writer {
   std::vector<uint8_t>& out_;
 };
 
+uint64_t read_u64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+uint32_t read_u32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Runs of set bits of `mask`, from the highest, as (low bit, width).
+std::vector<std::pair<int, int>> bit_runs(uint64_t mask) {
+  std::vector<std::pair<int, int>> runs;
+  int bit = 63;
+  while (bit >= 0) {
+    if (!((mask >> bit) & 1)) {
+      --bit;
+      continue;
+    }
+    int low = bit;
+    while (low > 0 && ((mask >> (low - 1)) & 1)) --low;
+    runs.push_back({low, bit - low + 1});
+    bit = low - 1;
+  }
+  return runs;
+}
+
+}  // namespace
+
 // Reads fields with bounds checks: any read past the end is Corruption.
 class Reader {
  public:
@@ -87,36 +117,6 @@ class Reader {
   size_t pos_ = 0;
   const std::string& name_;
 };
-
-uint64_t read_u64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-uint32_t read_u32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-// Runs of set bits of `mask`, from the highest, as (low bit, width).
-std::vector<std::pair<int, int>> bit_runs(uint64_t mask) {
-  std::vector<std::pair<int, int>> runs;
-  int bit = 63;
-  while (bit >= 0) {
-    if (!((mask >> bit) & 1)) {
-      --bit;
-      continue;
-    }
-    int low = bit;
-    while (low > 0 && ((mask >> (low - 1)) & 1)) --low;
-    runs.push_back({low, bit - low + 1});
-    bit = low - 1;
-  }
-  return runs;
-}
-
-}  // namespace
 
 uint64_t format_checksum(std::span<const uint8_t> bytes) {
   return XXH3_64bits(bytes.data(), bytes.size());
@@ -448,6 +448,67 @@ size_t count_ranges(const EntryColumns& c) {
 
 }  // namespace
 
+namespace {
+
+// One table of a run being built: directory, sorted entries, remainders.
+struct BuiltTable {
+  std::vector<uint32_t> directory, entries;
+  std::vector<uint8_t> remainders;
+};
+
+// Sorts every table of `c`'s entries, on `threads` threads.
+std::vector<BuiltTable> build_tables(const IndexLayout& layout,
+                                     const EntryColumns& c,
+                                     const std::vector<uint32_t>& indexed,
+                                     int bits, int threads) {
+  std::vector<BuiltTable> tables(layout.tables);
+  parallel_ranges(layout.tables, 1, threads, [&](size_t begin, size_t end) {
+    for (size_t t = begin; t < end; ++t) {
+      SortedTable sorted = sort_table(layout, c, indexed, static_cast<int>(t));
+      tables[t].directory = build_directory(sorted.keys, bits);
+      tables[t].remainders.resize(sorted.keys.size());
+      for (size_t p = 0; p < sorted.keys.size(); ++p) {
+        tables[t].remainders[p] = key_remainder(sorted.keys[p], bits);
+      }
+      tables[t].entries = std::move(sorted.entries);
+    }
+  });
+  return tables;
+}
+
+// Sections 1 to 7 of the run file.
+void write_header_and_columns(const IndexLayout& layout, const EntryColumns& c,
+                              size_t indexed, int bits, Writer* w) {
+  w->bytes(kRunMagic, 8);
+  w->put<uint32_t>(kRunVersion);
+  w->put<uint32_t>(kLayoutBytes);
+  const std::string layout_block = layout.encode();
+  w->bytes(layout_block.data(), layout_block.size());
+  w->put<uint64_t>(c.size());
+  w->put<uint64_t>(indexed);
+  w->put<uint32_t>(layout.tables);
+  w->put<uint32_t>(bits);
+  w->put<uint32_t>(entry_bits(c.size()));
+  w->put<uint32_t>(0);
+  w->put<uint32_t>(static_cast<uint32_t>(c.source_names.size()));
+  w->put<uint32_t>(static_cast<uint32_t>(count_ranges(c)));
+  w->put<uint64_t>(c.keys.size());
+  write_sources(c, w);
+  for (uint64_t end : c.key_ends) w->put<uint32_t>(static_cast<uint32_t>(end));
+  w->align();
+  w->bytes(c.keys.data(), c.keys.size());
+  w->align();
+  std::vector<uint64_t> empty_bits((c.size() + 63) / 64, 0);
+  for (size_t i = 0; i < c.size(); ++i) {
+    empty_bits[i / 64] |= uint64_t{c.empty[i]} << (i % 64);
+  }
+  w->bytes(empty_bits.data(), empty_bits.size() * 8);
+  w->bytes(c.sketches.data(), c.sketches.size());
+  w->align();
+}
+
+}  // namespace
+
 Result<std::shared_ptr<IndexRun>> IndexRun::Build(const IndexLayout& layout,
                                                   const EntryColumns& c,
                                                   int threads) {
@@ -463,55 +524,17 @@ Result<std::shared_ptr<IndexRun>> IndexRun::Build(const IndexLayout& layout,
     if (!c.empty[i]) indexed.push_back(static_cast<uint32_t>(i));
   }
   const int bits = directory_bits(indexed.size());
-  std::vector<std::vector<uint32_t>> orders(layout.tables), dirs(layout.tables);
-  std::vector<std::vector<uint8_t>> remainders(layout.tables);
-  parallel_ranges(layout.tables, 1, threads, [&](size_t begin, size_t end) {
-    for (size_t t = begin; t < end; ++t) {
-      SortedTable sorted = sort_table(layout, c, indexed, static_cast<int>(t));
-      dirs[t] = build_directory(sorted.keys, bits);
-      remainders[t].resize(sorted.keys.size());
-      for (size_t p = 0; p < sorted.keys.size(); ++p) {
-        remainders[t][p] = key_remainder(sorted.keys[p], bits);
-      }
-      orders[t] = std::move(sorted.entries);
-    }
-  });
-
+  std::vector<BuiltTable> tables =
+      build_tables(layout, c, indexed, bits, threads);
   std::shared_ptr<IndexRun> run(new IndexRun());
   Writer w(&run->owned_);
-  w.bytes(kRunMagic, 8);
-  w.put<uint32_t>(kRunVersion);
-  w.put<uint32_t>(kLayoutBytes);
-  const std::string layout_block = layout.encode();
-  w.bytes(layout_block.data(), layout_block.size());
-  w.put<uint64_t>(c.size());
-  w.put<uint64_t>(indexed.size());
-  w.put<uint32_t>(layout.tables);
-  w.put<uint32_t>(bits);
-  w.put<uint32_t>(entry_bits(c.size()));
-  w.put<uint32_t>(0);
-  w.put<uint32_t>(static_cast<uint32_t>(c.source_names.size()));
-  w.put<uint32_t>(static_cast<uint32_t>(count_ranges(c)));
-  w.put<uint64_t>(c.keys.size());
-  write_sources(c, &w);
-  for (uint64_t end : c.key_ends) w.put<uint32_t>(static_cast<uint32_t>(end));
-  w.align();
-  w.bytes(c.keys.data(), c.keys.size());
-  w.align();
-  std::vector<uint64_t> empty_bits((c.size() + 63) / 64, 0);
-  for (size_t i = 0; i < c.size(); ++i) {
-    empty_bits[i / 64] |= uint64_t{c.empty[i]} << (i % 64);
-  }
-  w.bytes(empty_bits.data(), empty_bits.size() * 8);
-  w.bytes(c.sketches.data(), c.sketches.size());
-  w.align();
-  for (int t = 0; t < layout.tables; ++t) {
-    w.bytes(dirs[t].data(), dirs[t].size() * 4);
-    write_packed(orders[t], entry_bits(c.size()), &w);
-    w.bytes(remainders[t].data(), remainders[t].size());
+  write_header_and_columns(layout, c, indexed.size(), bits, &w);
+  for (BuiltTable& table : tables) {
+    w.bytes(table.directory.data(), table.directory.size() * 4);
+    write_packed(table.entries, entry_bits(c.size()), &w);
+    w.bytes(table.remainders.data(), table.remainders.size());
     w.align();
-    std::vector<uint32_t>().swap(orders[t]);
-    std::vector<uint8_t>().swap(remainders[t]);
+    table = BuiltTable();
   }
   run->checksum_ = format_checksum(run->owned_);
   w.put<uint64_t>(run->checksum_);
@@ -567,105 +590,137 @@ IndexRun::~IndexRun() {
   if (mapped_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
+// The run header's counts (core/FORMAT.md section 10.3, item 2).
+struct RunHeader {
+  uint64_t entries = 0, indexed = 0, keys_bytes = 0;
+  uint32_t tables = 0, bits = 0, ebits = 0, reserved = 0, sources = 0,
+           ranges = 0;
+};
+
 Status IndexRun::parse(const IndexLayout& layout, const std::string& name) {
   layout_ = &layout;
   sketch_bytes_ = layout.sketch_bytes;
   Reader r(data_, size_ - 8, name);
-  const uint8_t* magic = r.take(8);
+  RunHeader h;
+  NEARDUP_RETURN_IF_ERROR(parse_header(layout, &r, &h));
+  NEARDUP_RETURN_IF_ERROR(parse_columns(h, &r));
+  NEARDUP_RETURN_IF_ERROR(check_columns(h, r));
+  NEARDUP_RETURN_IF_ERROR(parse_tables(h, &r));
+  if (r.pos() != size_ - 8) return r.corrupt("trailing bytes");
+  return Status::OK();
+}
+
+Status IndexRun::parse_header(const IndexLayout& layout, Reader* r,
+                              RunHeader* h) {
+  const uint8_t* magic = r->take(8);
   uint32_t version = 0, layout_bytes = 0;
   if (magic == nullptr || std::memcmp(magic, kRunMagic, 8) != 0) {
-    return r.corrupt("not a neardup index run");
+    return r->corrupt("not a neardup index run");
   }
-  if (!r.get(&version) || version != kRunVersion) {
-    return r.corrupt("index run version " + std::to_string(version) +
-                     ", this build reads " + std::to_string(kRunVersion));
+  if (!r->get(&version) || version != kRunVersion) {
+    return r->corrupt("index run version " + std::to_string(version) +
+                      ", this build reads " + std::to_string(kRunVersion));
   }
-  if (!r.get(&layout_bytes) || layout_bytes != kLayoutBytes) {
-    return r.corrupt("bad options block size");
+  if (!r->get(&layout_bytes) || layout_bytes != kLayoutBytes) {
+    return r->corrupt("bad options block size");
   }
-  const uint8_t* block = r.take(kLayoutBytes);
+  const uint8_t* block = r->take(kLayoutBytes);
   if (block == nullptr || std::string_view(reinterpret_cast<const char*>(block),
                                            kLayoutBytes) != layout.encode()) {
-    return r.corrupt("options differ from the index manifest's");
+    return r->corrupt("options differ from the index manifest's");
   }
-  uint64_t entries, indexed, keys_bytes;
-  uint32_t tables, bits, ebits, reserved, sources, ranges;
-  if (!r.get(&entries) || !r.get(&indexed) || !r.get(&tables) ||
-      !r.get(&bits) || !r.get(&ebits) || !r.get(&reserved) ||
-      ebits != static_cast<uint32_t>(entry_bits(entries)) || reserved != 0 ||
-      !r.get(&sources) || !r.get(&ranges) || !r.get(&keys_bytes) ||
-      tables != static_cast<uint32_t>(layout.tables) || bits > 26 ||
-      indexed > entries || entries >= UINT32_MAX || ranges > entries ||
-      (entries > 0 && (ranges == 0 || sources == 0))) {
-    return r.corrupt("bad run header");
+  if (!r->get(&h->entries) || !r->get(&h->indexed) || !r->get(&h->tables) ||
+      !r->get(&h->bits) || !r->get(&h->ebits) || !r->get(&h->reserved) ||
+      !r->get(&h->sources) || !r->get(&h->ranges) || !r->get(&h->keys_bytes) ||
+      h->ebits != static_cast<uint32_t>(entry_bits(h->entries)) ||
+      h->reserved != 0 || h->tables != static_cast<uint32_t>(layout.tables) ||
+      h->bits > 26 || h->indexed > h->entries || h->entries >= UINT32_MAX ||
+      h->ranges > h->entries ||
+      (h->entries > 0 && (h->ranges == 0 || h->sources == 0))) {
+    return r->corrupt("bad run header");
   }
-  entries_ = entries;
-  indexed_ = indexed;
-  directory_bits_ = static_cast<int>(bits);
-  entry_bits_ = static_cast<int>(ebits);
+  entries_ = h->entries;
+  indexed_ = h->indexed;
+  directory_bits_ = static_cast<int>(h->bits);
+  entry_bits_ = static_cast<int>(h->ebits);
+  return Status::OK();
+}
+
+// Sections 3 to 7: sources, ranges, keys, empty bits, sketches.
+Status IndexRun::parse_columns(const RunHeader& h, Reader* r) {
   source_names_.clear();
-  for (uint32_t s = 0; s < sources; ++s) {
+  for (uint32_t s = 0; s < h.sources; ++s) {
     uint32_t len = 0;
-    const uint8_t* p = r.get(&len) ? r.take(len) : nullptr;
-    if (p == nullptr) return r.corrupt("bad source table");
+    const uint8_t* p = r->get(&len) ? r->take(len) : nullptr;
+    if (p == nullptr) return r->corrupt("bad source table");
     source_names_.emplace_back(reinterpret_cast<const char*>(p), len);
   }
-  if (!r.align()) return r.corrupt("truncated");
-  num_ranges_ = ranges;
-  ranges_ = r.take(uint64_t{ranges} * 16);
-  key_ends_ = r.take(entries * 4);
-  const bool ok = ranges_ && key_ends_ && r.align();
-  keys_ = ok ? reinterpret_cast<const char*>(r.take(keys_bytes)) : nullptr;
-  if (keys_ == nullptr || !r.align()) return r.corrupt("truncated keys");
+  if (!r->align()) return r->corrupt("truncated");
+  num_ranges_ = h.ranges;
+  ranges_ = r->take(uint64_t{h.ranges} * 16);
+  key_ends_ = r->take(h.entries * 4);
+  const bool ok = ranges_ && key_ends_ && r->align();
+  keys_ = ok ? reinterpret_cast<const char*>(r->take(h.keys_bytes)) : nullptr;
+  if (keys_ == nullptr || !r->align()) return r->corrupt("truncated keys");
   empty_bits_ =
-      reinterpret_cast<const uint64_t*>(r.take((entries + 63) / 64 * 8));
-  sketches_ = r.take(entries * sketch_bytes_);
-  if (empty_bits_ == nullptr || sketches_ == nullptr || !r.align()) {
-    return r.corrupt("truncated sketches");
+      reinterpret_cast<const uint64_t*>(r->take((h.entries + 63) / 64 * 8));
+  sketches_ = r->take(h.entries * sketch_bytes_);
+  if (empty_bits_ == nullptr || sketches_ == nullptr || !r->align()) {
+    return r->corrupt("truncated sketches");
   }
-  // Validate everything a lookup will follow, so damage cannot crash it.
+  return Status::OK();
+}
+
+// Everything a lookup follows is checked, so damage cannot crash it.
+Status IndexRun::check_columns(const RunHeader& h, const Reader& r) const {
   uint64_t prev_end = 0, first = 0;
-  for (size_t i = 0; i < entries; ++i) {
+  for (size_t i = 0; i < h.entries; ++i) {
     const uint32_t end = read_u32(key_ends_ + 4 * i);
-    if (end < prev_end || end > keys_bytes) return r.corrupt("bad key ends");
+    if (end < prev_end || end > h.keys_bytes) {
+      return r.corrupt("bad key ends");
+    }
     prev_end = end;
   }
-  for (size_t i = 0; i < ranges; ++i) {
+  for (size_t i = 0; i < h.ranges; ++i) {
     const uint64_t f = read_u64(ranges_ + 16 * i);
     const uint64_t s = read_u64(ranges_ + 16 * i + 8);
-    if ((i == 0 ? f != 0 : f <= first) || f >= entries || s >= sources) {
+    if ((i == 0 ? f != 0 : f <= first) || f >= h.entries || s >= h.sources) {
       return r.corrupt("bad source ranges");
     }
     first = f;
   }
   uint64_t empties = 0;
-  for (size_t i = 0; i < entries; ++i) empties += empty(i);
-  if (entries - empties != indexed) return r.corrupt("bad empty count");
-  const size_t dir_size = (size_t{1} << bits) + 1;
-  directories_.assign(tables, nullptr);
-  permutations_.assign(tables, nullptr);
-  remainders_.assign(tables, nullptr);
-  for (uint32_t t = 0; t < tables; ++t) {
-    const uint8_t* dir = r.take(dir_size * 4);
+  for (size_t i = 0; i < h.entries; ++i) empties += empty(i);
+  if (h.entries - empties != h.indexed) return r.corrupt("bad empty count");
+  return Status::OK();
+}
+
+// Section 8: per table, the directory, the sorted entries, the remainders.
+Status IndexRun::parse_tables(const RunHeader& h, Reader* r) {
+  const size_t dir_size = (size_t{1} << h.bits) + 1;
+  directories_.assign(h.tables, nullptr);
+  permutations_.assign(h.tables, nullptr);
+  remainders_.assign(h.tables, nullptr);
+  for (uint32_t t = 0; t < h.tables; ++t) {
+    const uint8_t* dir = r->take(dir_size * 4);
     const uint8_t* perm =
-        dir ? r.take(packed_bytes(indexed, entry_bits_)) : nullptr;
-    const uint8_t* rem = perm ? r.take(indexed) : nullptr;
-    if (rem == nullptr || !r.align()) return r.corrupt("truncated tables");
+        dir ? r->take(packed_bytes(h.indexed, entry_bits_)) : nullptr;
+    const uint8_t* rem = perm ? r->take(h.indexed) : nullptr;
+    if (rem == nullptr || !r->align()) return r->corrupt("truncated tables");
     directories_[t] = reinterpret_cast<const uint32_t*>(dir);
     permutations_[t] = perm;
     remainders_[t] = rem;
     for (size_t v = 0; v < dir_size; ++v) {
-      if (directories_[t][v] > indexed ||
+      if (directories_[t][v] > h.indexed ||
           (v > 0 && directories_[t][v] < directories_[t][v - 1])) {
-        return r.corrupt("bad table directory");
+        return r->corrupt("bad table directory");
       }
     }
-    for (size_t p = 0; p < indexed; ++p) {
+    for (size_t p = 0; p < h.indexed; ++p) {
       const uint32_t e = entry_at(t, p);
-      if (e >= entries || empty(e)) return r.corrupt("bad table entry");
+      if (e >= h.entries || empty(e)) return r->corrupt("bad table entry");
     }
   }
-  if (r.pos() != size_ - 8) return r.corrupt("trailing bytes");
   return Status::OK();
 }
 

@@ -84,6 +84,9 @@ struct EntryColumns {
   void clear() { *this = EntryColumns(); }
 };
 
+class Reader;
+struct RunHeader;
+
 // An immutable sorted run: the entries' columns, and per table the
 // non-empty entries sorted by (table key, entry) with a directory on the
 // key's top bits. Thread-safe (all const).
@@ -146,6 +149,10 @@ class IndexRun {
  private:
   IndexRun() = default;
   Status parse(const IndexLayout& layout, const std::string& name);
+  Status parse_header(const IndexLayout& layout, Reader* r, RunHeader* h);
+  Status parse_columns(const RunHeader& h, Reader* r);
+  Status check_columns(const RunHeader& h, const Reader& r) const;
+  Status parse_tables(const RunHeader& h, Reader* r);
 
   const IndexLayout* layout_ = nullptr;
   std::vector<uint8_t> owned_;
