@@ -121,7 +121,8 @@ class Index {
   [[nodiscard]] Status add(std::string_view key, std::string_view source,
                            const Sketch& sketch);
   // add() for each i in order, all from `source`. REQUIRES: keys.size() ==
-  // sketches.size(). On error nothing of the batch is added.
+  // sketches.size(). A sketch that does not fit fails the call before any
+  // entry of the batch is added.
   [[nodiscard]] Status add_batch(std::span<const std::string_view> keys,
                                  std::string_view source,
                                  std::span<const Sketch> sketches);
