@@ -107,7 +107,8 @@ TEST(ReadmeExampleTest, ReadmeShowsTheIndexExample) {
   const std::string end = "// ---- README index example ends ----";
   const size_t b = self.find(begin) + begin.size();
   const std::string example = self.substr(b, self.find(end) - b);
-  EXPECT_NE(readme.find(example), std::string::npos)
+  // The whole code block, so nothing else creeps into it.
+  EXPECT_NE(readme.find("```cpp\n" + example + "```\n"), std::string::npos)
       << "README.md must show the ingest() example verbatim";
 }
 

@@ -63,7 +63,7 @@ struct IndexMatch {
   int distance = 0;
 };
 
-// What index_info() and Index::info() report.
+// What Index::info() reports.
 struct IndexInfo {
   struct Run {
     std::string file;  // file name inside the index directory; "" if unsaved

@@ -79,7 +79,9 @@ struct DedupOutputs {
   std::string stats_path;
   // JSONL, one line per verified pair within the inputs, sorted by input
   // order: {"a": "<id>", "b": "<id>", "similarity": <estimate>} (SimHash:
-  // "distance"), a before b. Mode::kCopies only.
+  // "distance"), a before b. Mode::kCopies only. SimHash lists documents
+  // with equal fingerprints as pairs of the group's first with each other
+  // member, so the file can have fewer lines than stats' verified_pairs.
   std::string pairs_path;
 };
 
