@@ -156,34 +156,43 @@ Status write_pairs(const Corpus& corpus, std::vector<DocPair> pairs,
   return sink->append(batch);
 }
 
+void append_cluster_fields(const ClusterLine& line, std::string* out) {
+  *out += "{\"id\": ";
+  append_json_string(line.id, out);
+  *out += ", \"cluster\": ";
+  append_json_string(line.cluster, out);
+  *out += line.representative ? ", \"representative\": true"
+                              : ", \"representative\": false";
+  if (line.simhash) {
+    *out += ", \"distance\": ";
+    *out += std::to_string(line.distance);
+  } else {
+    *out += ", \"similarity\": ";
+    append_similarity(line.similarity, out);
+  }
+}
+
 Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
                       const IndexVerdicts* verdicts, ByteSink* sink) {
-  std::string line;
   std::string batch;
   for (DocId doc = 0; doc < corpus.size(); ++doc) {
     const DocId r = rep[doc];
-    batch += "{\"id\": ";
-    append_json_string(corpus.id(doc), &batch);
-    batch += ", \"cluster\": ";
-    append_json_string(corpus.id(r), &batch);
-    batch +=
-        r == doc ? ", \"representative\": true" : ", \"representative\": false";
-    if (corpus.story || corpus.signature_length > 0) {
-      double similarity = 1;
-      if (r != doc) {
-        similarity = corpus.story
-                         ? corpus.story_similarity[doc]
-                         : bbit_jaccard(equal_entries(corpus.signature(doc),
-                                                      corpus.signature(r)),
-                                        corpus.signature_length);
-      }
-      batch += ", \"similarity\": ";
-      append_similarity(similarity, &batch);
-    } else {
-      batch += ", \"distance\": ";
-      batch += std::to_string(
-          hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]));
+    ClusterLine line;
+    line.id = corpus.id(doc);
+    line.cluster = corpus.id(r);
+    line.representative = r == doc;
+    line.simhash = !corpus.story && corpus.signature_length == 0;
+    if (line.simhash) {
+      line.distance =
+          hamming_distance(corpus.fingerprints[doc], corpus.fingerprints[r]);
+    } else if (r != doc) {
+      line.similarity = corpus.story
+                            ? corpus.story_similarity[doc]
+                            : bbit_jaccard(equal_entries(corpus.signature(doc),
+                                                         corpus.signature(r)),
+                                           corpus.signature_length);
     }
+    append_cluster_fields(line, &batch);
     if (verdicts != nullptr) {
       append_verdict(*verdicts, doc, corpus.signature_length == 0, &batch);
     }

@@ -119,6 +119,21 @@ struct IndexVerdicts {
   }
 };
 
+// One clusters-file line: a document, its representative, and its
+// similarity to it (MinHash or story) or its Hamming distance (SimHash).
+struct ClusterLine {
+  std::string_view id;
+  std::string_view cluster;  // the representative's id
+  bool representative = false;
+  bool simhash = false;  // "distance" instead of "similarity"
+  double similarity = 1;
+  int distance = 0;
+};
+
+// Appends `line` from its opening brace up to, not including, the closing
+// one, so that write_clusters() can add an index verdict.
+void append_cluster_fields(const ClusterLine& line, std::string* out);
+
 // Writes the clusters file: one JSON line per document, in input order, with
 // the Hamming distance to the representative (SimHash) or the estimated
 // Jaccard similarity to it (MinHash), and with `verdicts` (if not null) the

@@ -34,6 +34,7 @@
 #include "neardup/story.h"
 #include "pipeline/chunk_worker.h"
 #include "pipeline/corpus.h"
+#include "pipeline/decisions.h"
 #include "pipeline/streaming_jaccard.h"
 #include "reader/byte_source.h"
 #include "reader/jsonl_reader.h"
@@ -503,41 +504,6 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
   return Status::OK();
 }
 
-// How many of the signatures' entries must agree for a candidate to be kept
-// in the bands (`keep`), and to be accepted on its estimate without a second
-// read (`sure`); the candidates in between are read back. With kEstimate
-// both are the threshold's `need`.
-struct EqualEntryBounds {
-  int keep = 0, sure = 0, need = 0;
-};
-
-// kBorderline decides a pair by its estimate when that is more than 3
-// standard deviations from the threshold (chance ~1e-3 of the wrong side at
-// that distance, less beyond) and reads the rest back; kExact reads back
-// every candidate not more than 4 below (~3e-5). On the 1 GB generated dump,
-// 3 instead of 4 halves the pairs read back and changes no cluster.
-EqualEntryBounds equal_entry_bounds(const MinHashOptions& options, int length) {
-  const double t = options.threshold;
-  const double sd = std::sqrt(t * (1 - t) / length);
-  EqualEntryBounds b;
-  b.need = min_equal_entries(t, length);
-  const double margin = options.verification == Verification::kExact ? 4 : 3;
-  switch (options.verification) {
-    case Verification::kEstimate:
-      b.keep = b.sure = b.need;
-      break;
-    case Verification::kExact:
-      b.keep = min_equal_entries(std::max(t - margin * sd, 1e-9), length);
-      b.sure = length + 1;
-      break;
-    case Verification::kBorderline:
-      b.keep = min_equal_entries(std::max(t - margin * sd, 1e-9), length);
-      b.sure = min_equal_entries(std::min(t + margin * sd, 1.0), length);
-      break;
-  }
-  return b;
-}
-
 // The candidate pairs of banded LSH over the 8-bit signatures, one task per
 // band, each verified on the spot down to `keep` equal entries; sorted,
 // without repeats. Counts the distinct candidates in `stats`.
@@ -582,7 +548,8 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                           const Corpus& corpus, DedupStats* stats,
                           std::vector<DocPair>* pairs) {
   const int length = corpus.signature_length;
-  const EqualEntryBounds bounds = equal_entry_bounds(options.minhash, length);
+  const internal::EqualEntryBounds bounds =
+      internal::equal_entry_bounds(options.minhash, length);
   const std::vector<uint64_t> candidates =
       lsh_candidates(arena, corpus, bounds.keep, stats);
   std::vector<uint16_t> equal(candidates.size());
@@ -686,28 +653,12 @@ Status cluster_story_fingerprints(tbb::task_arena& arena,
 std::vector<DocId> cluster_documents(const DedupOptions& options,
                                      const Corpus& corpus,
                                      std::span<const DocPair> pairs) {
-  switch (options.clustering) {
-    case Clustering::kConnectedComponents:
-      return cluster_representatives(corpus.size(), pairs);
-    case Clustering::kRepresentative:
-      return representative_clusters(corpus.size(), pairs);
-    case Clustering::kBounded:
-      break;
-  }
-  if (options.algorithm == Algorithm::kSimHash) {
-    // Twice the pair distance, as MinHash's bound is half the threshold.
-    const int max_distance = 2 * options.max_hamming_distance;
-    return bounded_clusters(corpus.size(), pairs, [&](DocId doc, DocId r) {
-      return hamming_distance(corpus.fingerprints[doc],
-                              corpus.fingerprints[r]) <= max_distance;
-    });
-  }
-  const int need =
-      min_equal_entries(options.minhash.bound_ratio * options.minhash.threshold,
-                        corpus.signature_length);
-  return bounded_clusters(corpus.size(), pairs, [&](DocId doc, DocId r) {
-    return equal_entries(corpus.signature(doc), corpus.signature(r)) >= need;
-  });
+  return internal::cluster_documents(
+      options, corpus.size(), pairs,
+      [&](DocId doc) -> std::span<const uint8_t> {
+        if (corpus.signature_length > 0) return corpus.signature(doc);
+        return {reinterpret_cast<const uint8_t*>(&corpus.fingerprints[doc]), 8};
+      });
 }
 
 // One run of run_dedup(), with a method per phase (as leveldb's DBImpl
