@@ -547,22 +547,16 @@ SketchArrays sketch_arrays(const py::object& sketches, const py::object& empty,
   return a;
 }
 
-// Copies the rows into C++ sketches (the C++ batch calls take Sketch
-// objects). Needs no GIL.
-std::vector<Sketch> to_sketches(const SketchArrays& a, Algorithm algorithm) {
-  std::vector<Sketch> sketches(a.n);
-  for (size_t i = 0; i < a.n; ++i) {
-    Sketch& s = sketches[i];
-    s.algorithm = algorithm;
-    s.empty = a.is_empty[i];
-    if (s.empty) continue;
-    if (a.signatures != nullptr) {
-      s.signature.assign(a.signatures + i * a.k, a.signatures + (i + 1) * a.k);
-    } else {
-      s.simhash = a.simhashes[i];
-    }
-  }
-  return sketches;
+// The arrays' sketches as the index's rows, read in place (no copy):
+// signatures row by row, or SimHashes as 8 little-endian bytes each.
+std::span<const uint8_t> sketch_rows(const SketchArrays& a) {
+  if (a.signatures != nullptr) return {a.signatures, a.n * a.k};
+  return {reinterpret_cast<const uint8_t*>(a.simhashes), a.n * 8};
+}
+
+std::span<const uint8_t> empty_flags(const SketchArrays& a) {
+  static_assert(sizeof(bool) == 1);
+  return {reinterpret_cast<const uint8_t*>(a.is_empty), a.n};
 }
 
 // ---- Sketcher ----
@@ -874,10 +868,9 @@ void PyIndex::add_batch(const py::object& keys, const std::string& source,
   Status status;
   {
     py::gil_scoped_release nogil;
-    const std::vector<Sketch> sketches =
-        to_sketches(arrays, options().algorithm);
     const WriteLock lock(mu_);
-    status = index_->add_batch(key_batch.views, source, sketches);
+    status = index_->add_rows(key_batch.views, source, sketch_rows(arrays),
+                              empty_flags(arrays));
   }
   check(status);
 }
@@ -889,11 +882,10 @@ py::list PyIndex::query_batch(const py::object& signatures,
   Status status;
   {
     py::gil_scoped_release nogil;
-    const std::vector<Sketch> sketches =
-        to_sketches(arrays, options().algorithm);
     std::vector<std::vector<IndexMatch>> matches;
     const ReadLock lock(mu_);
-    status = index_->query_batch(sketches, &matches, limit);
+    status = index_->query_rows(sketch_rows(arrays), empty_flags(arrays),
+                                &matches, limit);
     if (status.ok()) found = copy_matches(*index_, matches);
   }
   check(status);

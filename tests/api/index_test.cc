@@ -459,5 +459,35 @@ TEST(IndexTest, ABigBucketGivesItsFirstEntries) {
   }
 }
 
+// The row forms answer as the Sketch forms do.
+TEST(IndexTest, RowsAreSketches) {
+  std::vector<Sketch> sketches = signature_families(3000, 21);
+  std::vector<std::string> keys;
+  std::vector<uint8_t> rows, empty;
+  for (size_t i = 0; i < sketches.size(); ++i) {
+    keys.push_back(key_of(i));
+    rows.insert(rows.end(), sketches[i].signature.begin(),
+                sketches[i].signature.end());
+    empty.push_back(sketches[i].empty);
+  }
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  std::unique_ptr<Index> by_rows = create(DedupOptions());
+  std::unique_ptr<Index> by_sketches = create(DedupOptions());
+  ASSERT_EQ(by_rows->sketch_bytes(), 128u);
+  ASSERT_TRUE(by_rows->add_rows(views, "s", rows, empty).ok());
+  ASSERT_TRUE(by_sketches->add_batch(views, "s", sketches).ok());
+  std::vector<std::vector<IndexMatch>> a, b;
+  ASSERT_TRUE(by_rows->query_rows(rows, empty, &a).ok());
+  ASSERT_TRUE(by_sketches->query_batch(sketches, &b).ok());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(entries_of(a[i]), entries_of(b[i])) << i;
+  }
+  rows.pop_back();
+  EXPECT_EQ(by_rows->add_rows(views, "s", rows, empty).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(by_rows->size(), sketches.size());
+}
+
 }  // namespace
 }  // namespace neardup

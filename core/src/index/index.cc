@@ -197,7 +197,7 @@ namespace {
 
 // The bytes of a sketch as the index stores them (check their length with
 // check_sketch()).
-std::span<const uint8_t> sketch_bytes(const Sketch& s) {
+std::span<const uint8_t> bytes_of(const Sketch& s) {
   if (s.algorithm == Algorithm::kSimHash) {
     return {reinterpret_cast<const uint8_t*>(&s.simhash), 8};
   }
@@ -216,7 +216,7 @@ Status Index::add(std::string_view key, std::string_view source,
     const std::vector<uint8_t> zeros(i.layout.sketch_bytes, 0);
     i.add_to_delta(key, i.delta.source_index(source), zeros, true);
   } else {
-    const std::span<const uint8_t> bytes = sketch_bytes(sketch);
+    const std::span<const uint8_t> bytes = bytes_of(sketch);
     NEARDUP_RETURN_IF_ERROR(i.check_sketch(bytes));
     i.add_to_delta(key, i.delta.source_index(source), bytes, false);
   }
@@ -239,12 +239,54 @@ Status Index::add_batch(std::span<const std::string_view> keys,
     if (sk.algorithm != impl_->layout.algorithm) {
       return Status::InvalidArgument("add: sketch of another algorithm");
     }
-    const std::span<const uint8_t> bytes = sk.empty ? zeros : sketch_bytes(sk);
+    const std::span<const uint8_t> bytes = sk.empty ? zeros : bytes_of(sk);
     NEARDUP_RETURN_IF_ERROR(impl_->check_sketch(bytes));
     columns.append(keys[i], s, bytes, sk.empty);
   }
   return internal::IndexAccess::add_columns(this, columns);
 }
+
+Status Index::add_rows(std::span<const std::string_view> keys,
+                       std::string_view source, std::span<const uint8_t> rows,
+                       std::span<const uint8_t> empty) {
+  const size_t sb = impl_->layout.sketch_bytes;
+  if (empty.size() != keys.size() || rows.size() != keys.size() * sb) {
+    return Status::InvalidArgument("add_rows: " + std::to_string(keys.size()) +
+                                   " keys, " + std::to_string(empty.size()) +
+                                   " empty flags and " +
+                                   std::to_string(rows.size()) + " bytes of " +
+                                   std::to_string(sb) + "-byte sketches");
+  }
+  internal::EntryColumns columns;
+  const uint32_t s = columns.source_index(source);
+  const std::vector<uint8_t> zeros(sb, 0);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    columns.append(
+        keys[i], s,
+        empty[i] ? std::span<const uint8_t>(zeros) : rows.subspan(i * sb, sb),
+        empty[i] != 0);
+  }
+  return internal::IndexAccess::add_columns(this, columns);
+}
+
+Status Index::query_rows(std::span<const uint8_t> rows,
+                         std::span<const uint8_t> empty,
+                         std::vector<std::vector<IndexMatch>>* matches,
+                         size_t limit) const {
+  const size_t sb = impl_->layout.sketch_bytes;
+  if (rows.size() != empty.size() * sb) {
+    return Status::InvalidArgument(
+        "query_rows: " + std::to_string(empty.size()) + " empty flags and " +
+        std::to_string(rows.size()) + " bytes of " + std::to_string(sb) +
+        "-byte sketches");
+  }
+  internal::IndexAccess::query_rows(
+      *this, empty.size(), [&](size_t i) { return rows.subspan(i * sb, sb); },
+      [&](size_t i) { return empty[i] != 0; }, limit, matches);
+  return Status::OK();
+}
+
+size_t Index::sketch_bytes() const { return impl_->layout.sketch_bytes; }
 
 Status internal::IndexAccess::add_columns(Index* index,
                                           const EntryColumns& columns) {
@@ -392,7 +434,7 @@ Status Index::query(const Sketch& sketch, std::vector<IndexMatch>* matches,
   if (sketch.algorithm != impl_->layout.algorithm) {
     return Status::InvalidArgument("query: sketch of another algorithm");
   }
-  const std::span<const uint8_t> bytes = sketch_bytes(sketch);
+  const std::span<const uint8_t> bytes = bytes_of(sketch);
   if (!sketch.empty) NEARDUP_RETURN_IF_ERROR(impl_->check_sketch(bytes));
   impl_->query(bytes, sketch.empty, limit, matches);
   return Status::OK();
@@ -403,13 +445,12 @@ Status Index::query_batch(std::span<const Sketch> sketches,
                           size_t limit) const {
   for (const Sketch& s : sketches) {
     if (s.algorithm != impl_->layout.algorithm ||
-        (!s.empty && !impl_->check_sketch(sketch_bytes(s)).ok())) {
+        (!s.empty && !impl_->check_sketch(bytes_of(s)).ok())) {
       return Status::InvalidArgument("query_batch: sketch does not fit");
     }
   }
   internal::IndexAccess::query_rows(
-      *this, sketches.size(),
-      [&](size_t i) { return sketch_bytes(sketches[i]); },
+      *this, sketches.size(), [&](size_t i) { return bytes_of(sketches[i]); },
       [&](size_t i) { return sketches[i].empty; }, limit, matches);
   return Status::OK();
 }
