@@ -214,13 +214,20 @@ def _band_reduce(parts, doc_bases, n_parts):
 
 
 def _attach_b(sketch, doc_base, parts, doc_bases, n_parts):
-    """At the owner of b: each distinct candidate with sig(b)."""
+    """At the owner of b: each distinct candidate, for the owner of a, with
+    the signatures of its b's, each sent once per destination."""
     pairs = np.unique(_cat(parts, 0, _U64))
     a = (pairs >> _U64(32)).astype(_U32)
     b = (pairs & _MASK32).astype(_U32)
-    sig_b = sketch["sketches"][b.astype(np.int64) - doc_base]
-    buckets, nbytes = _split(_owner(a, doc_bases), n_parts, a, b, sig_b)
-    return buckets, {"bytes": nbytes, "candidates": len(pairs)}
+    buckets, _ = _split(_owner(a, doc_bases), n_parts, a, b)
+    out, nbytes = [], 0
+    for a_d, b_d in buckets:
+        distinct, which = np.unique(b_d, return_inverse=True)
+        sigs = sketch["sketches"][distinct.astype(np.int64) - doc_base]
+        which = which.astype(np.int64)
+        out.append((a_d, b_d, which, sigs))
+        nbytes += a_d.nbytes + b_d.nbytes + which.nbytes + sigs.nbytes
+    return out, {"bytes": int(nbytes), "candidates": len(pairs)}
 
 
 def _shingle_sets(options, place, sketch, local):
@@ -235,10 +242,15 @@ def _verify_a(options, bounds, sketch, doc_base, place, parts, doc_bases,
     """At the owner of a: estimates; borderline pairs go on with set(a)."""
     length = bounds["signature_length"]
     a, b = _cat(parts, 0, _U32), _cat(parts, 1, _U32)
-    sig_b = np.concatenate([p[2] for p in parts]) if parts else np.zeros(
+    # Each part's b signatures, once each; `row_b` indexes their concatenation.
+    sigs_b = np.concatenate([p[3] for p in parts]) if parts else np.zeros(
         (0, length), np.uint8)
+    starts = np.cumsum([0] + [len(p[3]) for p in parts[:-1]])
+    row_b = _cat([(p[2] + np.int64(start),) for p, start in zip(parts, starts)],
+                 0, np.int64)
     local_a = a.astype(np.int64) - doc_base
-    equal = _stages.equal_rows(sketch["sketches"][local_a], sig_b)
+    equal = _stages.equal_rows_indexed(sketch["sketches"], local_a, sigs_b,
+                                       row_b)
     keep = bounds["keep"]
     if keep > 0:
         kept = (equal >= keep) if keep <= length else np.zeros(len(a), bool)

@@ -270,6 +270,25 @@ py::array_t<uint16_t> equal_of_rows(const Array<uint8_t>& a,
   return to_numpy(std::move(equal));
 }
 
+py::array_t<uint16_t> equal_of_indexed_rows(const Array<uint8_t>& a,
+                                            const Array<int64_t>& a_rows,
+                                            const Array<uint8_t>& b,
+                                            const Array<int64_t>& b_rows) {
+  if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1)) {
+    throw py::value_error("equal_rows_indexed: two (n, K) arrays");
+  }
+  std::vector<uint16_t> equal;
+  Status status;
+  {
+    py::gil_scoped_release release;
+    status = equal_rows_indexed(span_of(a), span_of(a_rows), span_of(b),
+                                span_of(b_rows), static_cast<int>(a.shape(1)),
+                                &equal);
+  }
+  if (!status.ok()) throw py::value_error(status.message());
+  return to_numpy(std::move(equal));
+}
+
 py::tuple shingle_sets(const py::dict& given, const py::tuple& t,
                        const Array<uint64_t>& lines,
                        const Array<uint64_t>& offsets) {
@@ -454,6 +473,7 @@ void define_stages(py::module_& m) {
   m.def("bucket_pairs", &pairs_of_buckets);
   m.def("bucket_order", &order_by_bucket);
   m.def("equal_rows", &equal_of_rows);
+  m.def("equal_rows_indexed", &equal_of_indexed_rows);
   m.def("read_shingle_sets", &shingle_sets);
   m.def("exact_accept", &accept_exact);
   m.def("star_forest", &forest);

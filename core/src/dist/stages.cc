@@ -390,6 +390,28 @@ void equal_rows(std::span<const uint8_t> a, std::span<const uint8_t> b,
   }
 }
 
+Status equal_rows_indexed(std::span<const uint8_t> a,
+                          std::span<const int64_t> a_rows,
+                          std::span<const uint8_t> b,
+                          std::span<const int64_t> b_rows, int length,
+                          std::vector<uint16_t>* equal) {
+  if (length <= 0 || a_rows.size() != b_rows.size()) {
+    return Status::InvalidArgument("equal_rows_indexed: mismatched rows");
+  }
+  const auto na = static_cast<int64_t>(a.size() / length);
+  const auto nb = static_cast<int64_t>(b.size() / length);
+  equal->resize(a_rows.size());
+  for (size_t i = 0; i < a_rows.size(); ++i) {
+    if (a_rows[i] < 0 || a_rows[i] >= na || b_rows[i] < 0 || b_rows[i] >= nb) {
+      return Status::InvalidArgument("equal_rows_indexed: row out of range");
+    }
+    (*equal)[i] = static_cast<uint16_t>(
+        equal_entries(a.subspan(a_rows[i] * length, length),
+                      b.subspan(b_rows[i] * length, length)));
+  }
+  return Status::OK();
+}
+
 namespace {
 
 Status changed_error(const PartitionPlace& place) {

@@ -120,6 +120,15 @@ std::vector<int64_t> bucket_order(std::span<const int64_t> buckets,
 void equal_rows(std::span<const uint8_t> a, std::span<const uint8_t> b,
                 int length, std::vector<uint16_t>* equal);
 
+// equal[i] = equal entries of row a_rows[i] of `a` and row b_rows[i] of `b`
+// (tables of `length`-byte rows), without gathering the rows. InvalidArgument
+// if a row number is out of range or the index arrays differ in size.
+Status equal_rows_indexed(std::span<const uint8_t> a,
+                          std::span<const int64_t> a_rows,
+                          std::span<const uint8_t> b,
+                          std::span<const int64_t> b_rows, int length,
+                          std::vector<uint16_t>* equal);
+
 // Distinct shingle sets, concatenated: set i is values[ends[i-1], ends[i]).
 struct ShingleSets {
   std::vector<uint64_t> values;
