@@ -700,6 +700,20 @@ void sync_directory(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// True if `a` and `b` name one directory ("idx", "./idx/", a symlink).
+bool same_directory(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  struct stat sa, sb;
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) {
+    return a == b;
+  }
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace
+
 Status Index::Impl::write_run(size_t r, const std::string& to,
                               std::string* file) {
   char name[32];
@@ -767,7 +781,7 @@ Status Index::save() {
 }
 
 Status Index::save(const std::string& path) {
-  if (path == impl_->dir) return save();
+  if (same_directory(path, impl_->dir)) return save();
   NEARDUP_RETURN_IF_ERROR(make_directory(path));
   struct stat st;
   if (::stat(join(path, kManifestName).c_str(), &st) == 0) {
