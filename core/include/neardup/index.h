@@ -88,7 +88,9 @@ struct IndexInfo {
 // The index. Thread-safety: const methods (query, query_batch, key, source,
 // info) may run concurrently with each other; add, add_batch, query_or_add,
 // save and compact need exclusive access (one writer, no readers during a
-// write). Batch forms use up to options().threads threads themselves.
+// write). Batch forms use up to options().threads threads themselves. One
+// process at a time may save to an index directory (no lock file); others
+// may open it meanwhile.
 class Index {
  public:
   // An empty, unsaved index for `options` (Mode::kCopies; the fields that
