@@ -151,7 +151,8 @@ class Index {
   // max_hamming_distance), most similar first, ties by insertion order,
   // at most `limit` of them (0: all). An empty sketch matches nothing.
   // A bucket (one band value or table key in one run) with more than
-  // kMaxBucketScan entries contributes its first kMaxBucketScan. Cost per
+  // kMaxBucketScan entries contributes its first kMaxBucketScan (an entry
+  // past them is still found through another table's bucket). Cost per
   // query: one lookup per table and run, plus the candidates found.
   [[nodiscard]] Status query(const Sketch& sketch,
                              std::vector<IndexMatch>* matches,

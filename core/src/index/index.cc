@@ -327,7 +327,6 @@ std::span<const uint8_t> Index::Impl::sketch_of(uint64_t entry) const {
 struct Probe {
   const uint8_t* sketch;
   uint64_t entry;
-  int table;
 };
 
 void Index::Impl::query(std::span<const uint8_t> sketch, bool empty,
@@ -346,19 +345,19 @@ void Index::Impl::query_runs(std::span<const uint8_t> sketch,
                              std::vector<IndexMatch>* matches) const {
   std::vector<uint64_t> keys(layout.tables);
   for (int t = 0; t < layout.tables; ++t) keys[t] = layout.table_key(sketch, t);
-  // An entry is a candidate if any of the tables that returned it holds it
-  // under the query's key. Prefetch every probed sketch (both cache lines
-  // of a 128-byte signature) before reading any, so the misses overlap.
+  // An entry found by a probe is a candidate if it shares some table's key
+  // with the query. Prefetch every probed sketch (both cache lines of a
+  // 128-byte signature) before reading any, so the misses overlap.
   std::vector<std::pair<uint32_t, int>> found;
   std::vector<Probe> probes;
   for (size_t r = 0; r < runs.size(); ++r) {
     found.clear();
     runs[r]->probe_all(keys, &found);
-    for (const auto& [e, t] : found) {
+    for (const auto& [e, table] : found) {
       const uint8_t* s = runs[r]->sketch(e).data();
       __builtin_prefetch(s);
       __builtin_prefetch(s + sketch.size() - 1);
-      probes.push_back({s, bases[r] + e, t});
+      probes.push_back({s, bases[r] + e});
     }
   }
   std::sort(probes.begin(), probes.end(),
@@ -374,14 +373,10 @@ void Index::Impl::query_runs(std::span<const uint8_t> sketch,
     m.entry = probes[i].entry;
     const std::span<const uint8_t> found_sketch(probes[i].sketch,
                                                 sketch.size());
-    if (layout.matches(sketch, found_sketch, &m.similarity, &m.distance)) {
-      for (size_t k = i; k < next; ++k) {
-        if (layout.table_key(found_sketch, probes[k].table) ==
-            keys[probes[k].table]) {
-          matches->push_back(m);
-          break;
-        }
-      }
+    // As query_run_sorted() decides: found, and sharing some table's key.
+    if (layout.matches(sketch, found_sketch, &m.similarity, &m.distance) &&
+        share_a_table(sketch, found_sketch)) {
+      matches->push_back(m);
     }
     i = next;
   }
