@@ -11,11 +11,13 @@ plain input, or a whole compressed one) or per bucket of a shuffle; the
 shuffles go worker to worker, the client only fetches per-partition counts
 and the output pieces it writes::
 
-  count lines -> sketch (pass 1, the CLI's ChunkWorker)
+  count lines -> sketch (pass 1, the CLI's ChunkWorker) and band keys
   MinHash: band keys --shuffle by (band, key)--> bucket pairs (the CLI's cap)
            --shuffle to owner(b)--> attach sig(b) --shuffle to owner(a)-->
            estimate; borderline pairs --shuffle to owner(b), with set(a)-->
-           exact Jaccard
+           exact Jaccard. An owner is a group of consecutive partitions, and
+           there are as many buckets and groups as worker threads (more past
+           8 partitions each): fewer tasks than one per partition.
   SimHash: (print, doc) --shuffle by print--> equal groups; distinct prints
            --shuffle by each table key--> pairs within max_distance
   components: union-find per pair partition, merged in a tree of tasks
@@ -57,6 +59,9 @@ OPTION_NAMES = (
 _U32 = np.uint32
 _U64 = np.uint64
 _MASK32 = _U64(0xFFFFFFFF)
+# Partitions per bucket of the band and component shuffles, at most (about
+# 60 MB of band entries of 64 MB partitions), past one per worker thread.
+_BUCKET_PARTITIONS = 8
 
 
 # ---- Array helpers (run on the workers) ----
@@ -86,14 +91,7 @@ def _split(bucket, n, *arrays):
 
 def _ragged_take(values, ends, idx):
     """Items `idx` of a ragged array (values, ends) as a new one."""
-    ends = ends.astype(np.int64)
-    starts = np.concatenate(([0], ends[:-1]))
-    lens = (ends - starts)[idx]
-    new_ends = np.cumsum(lens)
-    total = int(new_ends[-1]) if len(new_ends) else 0
-    pos = (np.arange(total) - np.repeat(new_ends - lens, lens) +
-           np.repeat(starts[idx], lens))
-    return values[pos], new_ends.astype(_U64)
+    return _stages.ragged_take(values, ends, np.asarray(idx, np.int64))
 
 
 def _ragged_concat(parts):
@@ -172,9 +170,15 @@ def _reads(result):
     return result[2]
 
 
-def _plan(path, name, partition_bytes):
+def _plan(path, name, partition_bytes, multiple):
+    """Line-aligned ranges of about equal size, none past partition_bytes
+    (plus a line), as many as a multiple of `multiple` (the worker threads):
+    no small remainder, no last wave with idle workers."""
     try:
-        compressed, size, bounds = _stages.plan_input(path, partition_bytes)
+        size = os.path.getsize(path)
+        parts = max(-(-size // max(partition_bytes, 1)), 1)
+        parts = -(-parts // multiple) * multiple
+        compressed, size, bounds = _stages.plan_input(path, -(-size // parts))
     except FileNotFoundError:
         raise FileNotFoundError(errno.ENOENT, "no such file", name) from None
     return compressed, size, bounds.tolist()
@@ -184,8 +188,20 @@ def _count(place):
     return _stages.count_lines(place)
 
 
-def _sketch(options, place):
-    return _stages.sketch_partition(options, place)
+def _sketch(options, place, bands, rows, n_out):
+    """(MinHash) the partition's band entries per bucket, with DocIds local
+    to the partition (the band shuffle's map, fused), and its sketch."""
+    sketch = _stages.sketch_partition(options, place)
+    if not bands:
+        return [], {"bytes": 0}, sketch
+    keys, docs = _stages.band_entries(sketch["sketches"], sketch["empty"],
+                                      bands, rows)
+    buckets, nbytes = _split(_hash_bucket(keys, n_out), n_out, keys, docs)
+    return buckets, {"bytes": nbytes}, sketch
+
+
+def _sketch_of(result):
+    return result[2]
 
 
 def _meta(sketch):
@@ -198,24 +214,42 @@ def _rejects(sketch):
     return sketch["rejects"]
 
 
-def _band_map(sketch, doc_base, bands, rows, n_out):
-    keys, docs = _stages.band_entries(sketch["sketches"], sketch["empty"],
-                                      bands, rows)
-    docs = docs + _U32(doc_base)
-    buckets, nbytes = _split(_hash_bucket(keys, n_out), n_out, keys, docs)
+def _band_reduce(parts, doc_bases, group_bases, n_groups):
+    """Bucket pairs of one bucket of every partition's band entries, per
+    owner group of b."""
+    docs = _cat([(p[1] + _U32(doc_bases[k]),) for k, p in enumerate(parts)],
+                0, _U32)
+    pairs = _stages.bucket_pairs(_cat(parts, 0, _U64), docs)
+    owner_b = _owner((pairs & _MASK32).astype(_U32), group_bases)
+    buckets, nbytes = _split(owner_b, n_groups, pairs)
     return buckets, {"bytes": nbytes}
 
 
-def _band_reduce(parts, doc_bases, n_parts):
-    pairs = _stages.bucket_pairs(_cat(parts, 0, _U64), _cat(parts, 1, _U32))
-    owner_b = _owner((pairs & _MASK32).astype(_U32), doc_bases)
-    buckets, nbytes = _split(owner_b, n_parts, pairs)
-    return buckets, {"bytes": nbytes}
+def _group_signatures(sketches):
+    """The signatures of an owner group's partitions, in DocId order."""
+    if len(sketches) == 1:
+        return sketches[0]["sketches"]
+    return np.concatenate([s["sketches"] for s in sketches])
 
 
-def _attach_b(sketch, doc_base, parts, doc_bases, n_parts):
-    """At the owner of b: each distinct candidate, for the owner of a, with
-    the signatures of its b's, each sent once per destination."""
+def _group_shingle_sets(options, places, sketches, local):
+    """The shingle sets of a group's documents `local` (ascending, from the
+    group's first document), read per partition."""
+    sets, start = [], 0
+    for place, sketch in zip(places, sketches):
+        end = start + len(sketch["id_ends"])
+        lo, hi = np.searchsorted(local, [start, end])
+        if hi > lo:
+            sets.append(_shingle_sets(options, place, sketch,
+                                      local[lo:hi] - start))
+        start = end
+    return _ragged_concat(sets)
+
+
+def _attach_b(sketches, doc_base, parts, doc_bases, n_parts):
+    """At the owner group of b: each distinct candidate, for the owner group
+    of a, with the signatures of its b's, each sent once per destination."""
+    signatures = _group_signatures(sketches)
     pairs = np.unique(_cat(parts, 0, _U64))
     a = (pairs >> _U64(32)).astype(_U32)
     b = (pairs & _MASK32).astype(_U32)
@@ -223,7 +257,7 @@ def _attach_b(sketch, doc_base, parts, doc_bases, n_parts):
     out, nbytes = [], 0
     for a_d, b_d in buckets:
         distinct, which = np.unique(b_d, return_inverse=True)
-        sigs = sketch["sketches"][distinct.astype(np.int64) - doc_base]
+        sigs = signatures[distinct.astype(np.int64) - doc_base]
         which = which.astype(np.int64)
         out.append((a_d, b_d, which, sigs))
         nbytes += a_d.nbytes + b_d.nbytes + which.nbytes + sigs.nbytes
@@ -237,9 +271,10 @@ def _shingle_sets(options, place, sketch, local):
                                      sketch["offsets"][local])
 
 
-def _verify_a(options, bounds, sketch, doc_base, place, parts, doc_bases,
+def _verify_a(options, bounds, sketches, doc_base, places, parts, doc_bases,
               n_parts):
-    """At the owner of a: estimates; borderline pairs go on with set(a)."""
+    """At the owner group of a: estimates; borderline pairs go on with
+    set(a)."""
     length = bounds["signature_length"]
     a, b = _cat(parts, 0, _U32), _cat(parts, 1, _U32)
     # Each part's b signatures, once each; `row_b` indexes their concatenation.
@@ -249,8 +284,8 @@ def _verify_a(options, bounds, sketch, doc_base, place, parts, doc_bases,
     row_b = _cat([(p[2] + np.int64(start),) for p, start in zip(parts, starts)],
                  0, np.int64)
     local_a = a.astype(np.int64) - doc_base
-    equal = _stages.equal_rows_indexed(sketch["sketches"], local_a, sigs_b,
-                                       row_b)
+    equal = _stages.equal_rows_indexed(_group_signatures(sketches), local_a,
+                                       sigs_b, row_b)
     keep = bounds["keep"]
     if keep > 0:
         kept = (equal >= keep) if keep <= length else np.zeros(len(a), bool)
@@ -260,7 +295,7 @@ def _verify_a(options, bounds, sketch, doc_base, place, parts, doc_bases,
     border = ~sure
     a, b, local_a = a[border], b[border], local_a[border]
     wanted, which = np.unique(local_a, return_inverse=True)
-    values, ends = _shingle_sets(options, place, sketch, wanted)
+    values, ends = _group_shingle_sets(options, places, sketches, wanted)
     buckets, nbytes = _ragged_split_pairs(values, ends, which, a, b,
                                           doc_bases, n_parts)
     info = {"bytes": nbytes, "borderline": len(a), "reads": len(wanted)}
@@ -278,13 +313,13 @@ def _verified(result):
     return result[2]  # the pairs a map task decided on its own
 
 
-def _verify_b(options, threshold, sketch, doc_base, place, parts):
-    """At the owner of b: exact Jaccard of the borderline pairs."""
+def _verify_b(options, threshold, sketches, doc_base, places, parts):
+    """At the owner group of b: exact Jaccard of the borderline pairs."""
     a_values, a_ends = _ragged_concat([(p[0], p[1]) for p in parts])
     a, b = _cat(parts, 2, _U32), _cat(parts, 3, _U32)
     wanted, which = np.unique(b.astype(np.int64) - doc_base,
                               return_inverse=True)
-    values, ends = _shingle_sets(options, place, sketch, wanted)
+    values, ends = _group_shingle_sets(options, places, sketches, wanted)
     b_values, b_ends = _ragged_take(values, ends, which)
     accept = _stages.exact_accept(a_values, a_ends, b_values, b_ends,
                                   threshold).astype(bool)
@@ -445,7 +480,8 @@ class _Job:
 
     def plan(self):
         plans = self.c.gather([
-            self.submit(_plan, os.path.abspath(p), p, self.partition_bytes)
+            self.submit(_plan, os.path.abspath(p), p, self.partition_bytes,
+                        self.threads())
             for p in self.paths])
         self.parts = []  # (input, begin, end)
         for i, (_, _, bounds) in enumerate(plans):
@@ -469,8 +505,12 @@ class _Job:
                 first_line, first_file_line)
 
     def sketch(self):
-        self.sketches = [self.submit(_sketch, self.options, p)
+        minhash = self.d["algo"] == "minhash"
+        bands, rows = (self.d["bands"], self.d["rows"]) if minhash else (0, 0)
+        self.sketched = [self.submit(_sketch, self.options, p, bands, rows,
+                                     self.n_buckets())
                          for p in self.places]
+        self.sketches = [self.submit(_sketch_of, s) for s in self.sketched]
         metas = self.c.gather([self.submit(_meta, s) for s in self.sketches])
         for k, m in enumerate(metas):
             if m["lines"] != self.line_counts[k]:
@@ -490,30 +530,56 @@ class _Job:
             rejected_by_reason={n: int(v) for n, v in zip(names, by_reason)},
             empty_documents=int(sum(m["empty"] for m in metas)))
 
+    def threads(self):
+        """The worker threads of the cluster, when first asked."""
+        if not hasattr(self, "_threads"):
+            self._threads = max(sum(self.c.nthreads().values()), 1)
+        return self._threads
+
     def n_buckets(self):
-        return max(len(self.places), 1)
+        """Buckets of the band and component shuffles: one per worker
+        thread, or more past _BUCKET_PARTITIONS partitions each, never more
+        than the partitions (fewer buckets, fewer getitem tasks)."""
+        if not hasattr(self, "_n_buckets"):
+            wanted = max(self.threads(),
+                         -(-len(self.places) // _BUCKET_PARTITIONS))
+            self._n_buckets = max(1, min(len(self.places), wanted))
+        return self._n_buckets
+
+    def owner_groups(self):
+        """Runs of consecutive partitions, as many as buckets: the pair
+        stages' owners of documents (fewer owners, fewer getitem tasks)."""
+        n, parts = self.n_buckets(), len(self.places)
+        firsts = [k * parts // n for k in range(n)] + [parts]
+        groups = [range(firsts[g], firsts[g + 1]) for g in range(n)]
+        bases = self.doc_bases[firsts[:-1]]
+        return ([[self.sketches[k] for k in g] for g in groups],
+                [[self.places[k] for k in g] for g in groups], bases)
 
     def minhash_pairs(self):
-        d, n, parts = self.d, self.n_buckets(), len(self.places)
-        bases = self.doc_bases
-        maps = [self.submit(_band_map, s, int(bases[k]), d["bands"],
-                            d["rows"], n)
-                for k, s in enumerate(self.sketches)]
-        reduces = [self.submit(_band_reduce, ins, bases, parts)
-                   for ins in self.shuffle(maps, n)]
-        attached = [self.submit(_attach_b, s, int(bases[k]), ins, bases, parts)
-                    for k, (s, ins) in enumerate(
-                        zip(self.sketches, self.shuffle(reduces, parts)))]
-        estimated = [self.submit(_verify_a, self.options, d, s, int(bases[k]),
-                                 self.places[k], ins, bases, parts)
-                     for k, (s, ins) in enumerate(
-                         zip(self.sketches, self.shuffle(attached, parts)))]
+        d, n = self.d, self.n_buckets()
+        sketches, places, bases = self.owner_groups()
+        reduces = [self.submit(_band_reduce, ins, self.doc_bases, bases, n)
+                   for ins in self.shuffle(self.sketched, n)]
+        attached = [self.submit(_attach_b, s, int(bases[g]), ins, bases, n)
+                    for g, (s, ins) in enumerate(
+                        zip(sketches, self.shuffle(reduces, n)))]
+        estimated = [self.submit(_verify_a, self.options, d, s, int(bases[g]),
+                                 places[g], ins, bases, n)
+                     for g, (s, ins) in enumerate(
+                         zip(sketches, self.shuffle(attached, n)))]
         exact = [self.submit(_verify_b, self.options, d["threshold"], s,
-                             int(bases[k]), self.places[k], ins)
-                 for k, (s, ins) in enumerate(
-                     zip(self.sketches, self.shuffle(estimated, parts)))]
+                             int(bases[g]), places[g], ins)
+                 for g, (s, ins) in enumerate(
+                     zip(sketches, self.shuffle(estimated, n)))]
         pairs = [self.submit(_verified, e) for e in estimated] + exact
-        self.measure("bands", maps)
+        self.pair_stages = (reduces, attached, estimated, exact)
+        return pairs
+
+    def minhash_stats(self):
+        """The pair stages' stats (gathered once later stages are queued)."""
+        reduces, attached, estimated, exact = self.pair_stages
+        self.measure("bands", self.sketched)
         self.measure("candidates", reduces)
         candidates = self.measure("signatures", attached)
         border = self.measure("borderline", estimated)
@@ -522,7 +588,6 @@ class _Job:
             candidate_pairs=sum(i["candidates"] for i in candidates),
             exact_pairs=sum(i["borderline"] for i in border),
             exact_reads=sum(i["reads"] for i in border) + sum(reads))
-        return pairs
 
     def simhash_pairs(self):
         n = self.n_buckets()
@@ -560,6 +625,14 @@ class _Job:
                   for p, m in zip(self.shuffle(routed_pairs, n),
                                   self.shuffle(routed_members, n))]
         self.updates = self.shuffle(groups, parts)
+        self.clustered = (pairs, routed_pairs, routed_members, groups)
+
+    def cluster_stats(self):
+        """The clustering's stats (after the writing tasks are submitted, so
+        that they do not wait for the client)."""
+        pairs, routed_pairs, routed_members, groups = self.clustered
+        if self.d["algo"] != "simhash":
+            self.minhash_stats()
         self.measure("pairs", routed_pairs)
         self.measure("members", routed_members)
         infos = self.measure("clusters", groups)
@@ -586,6 +659,7 @@ class _Job:
             "rejects": lambda k: self.submit(_rejects, self.sketches[k])}
         texts = {name: [pieces[name](k) for k in range(len(self.places))]
                  for name in sinks}
+        self.cluster_stats()
         for name, sink in sinks.items():
             futures = texts[name]
             while futures:

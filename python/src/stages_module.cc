@@ -402,6 +402,41 @@ py::tuple gather_strings(const py::bytes& blob, const Array<uint64_t>& ends,
   return py::make_tuple(py::bytes(out), to_numpy(std::move(out_ends)));
 }
 
+// Items i of `indexes` of a ragged array (values, ends) as a new one.
+py::tuple ragged_take(const Array<uint64_t>& values,
+                      const Array<uint64_t>& ends,
+                      const Array<int64_t>& indexes) {
+  const std::span<const uint64_t> all = span_of(values);
+  const std::span<const uint64_t> end = span_of(ends);
+  for (int64_t i : span_of(indexes)) {
+    if (i < 0 || static_cast<size_t>(i) >= end.size()) {
+      throw py::index_error("ragged_take");
+    }
+  }
+  std::vector<uint64_t> out;
+  std::vector<uint64_t> out_ends;
+  {
+    py::gil_scoped_release release;
+    out_ends.reserve(indexes.size());
+    size_t total = 0;
+    for (int64_t i : span_of(indexes)) {
+      total += end[i] - (i == 0 ? 0 : end[i - 1]);
+      out_ends.push_back(total);
+    }
+    out.reserve(total);
+    for (int64_t i : span_of(indexes)) {
+      const uint64_t begin = i == 0 ? 0 : end[i - 1];
+      if (end[i] < begin || end[i] > all.size()) continue;
+      out.insert(out.end(), all.begin() + begin, all.begin() + end[i]);
+    }
+  }
+  if (out.size() != (out_ends.empty() ? 0 : out_ends.back())) {
+    throw py::value_error("ragged_take: bad ends");
+  }
+  return py::make_tuple(to_numpy(std::move(out)),
+                        to_numpy(std::move(out_ends)));
+}
+
 py::dict equal_prints(const Array<uint64_t>& prints,
                       const Array<uint32_t>& docs) {
   FingerprintBucket g;
@@ -481,6 +516,7 @@ void define_stages(py::module_& m) {
   m.def("format_clusters", &clusters_text);
   m.def("partition_lines", &lines_text);
   m.def("gather_strings", &gather_strings);
+  m.def("ragged_take", &ragged_take);
   m.def("group_equal_fingerprints", &equal_prints);
   m.def("simhash_blocks", &simhash_blocks);
   m.def("table_entries", &tables_of);

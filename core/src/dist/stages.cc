@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -218,6 +217,32 @@ uint64_t mix64(uint64_t h) {  // murmur3's fmix64
   return h;
 }
 
+// Sorts `v` ascending: LSD radix passes of 11 bits through a scratch copy,
+// skipping the digits that are zero in every value (such as the high bits of
+// a and b in a << 32 | b). On the band entries and pairs here it is about
+// twice as fast as sort_by_top_bits() (one pass, then std::sort per block).
+void sort_radix(std::vector<uint64_t>* v) {
+  constexpr int kBits = 11;
+  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
+  if (v->size() < 4096) {
+    std::sort(v->begin(), v->end());
+    return;
+  }
+  uint64_t any = 0;
+  for (uint64_t x : *v) any |= x;
+  std::vector<uint64_t> scratch(v->size());
+  std::vector<size_t> count(kMask + 1);
+  for (int shift = 0; shift < 64; shift += kBits) {
+    if (((any >> shift) & kMask) == 0) continue;
+    std::fill(count.begin(), count.end(), 0);
+    for (uint64_t x : *v) ++count[(x >> shift) & kMask];
+    size_t total = 0;
+    for (size_t& c : count) total += std::exchange(c, total);
+    for (uint64_t x : *v) scratch[count[(x >> shift) & kMask]++] = x;
+    v->swap(scratch);
+  }
+}
+
 // Appends the pairs of the buckets of `keyed` ((key << 32 | doc), sorted)
 // under band_candidates()'s cap.
 void add_bucket_pairs(const std::vector<uint64_t>& keyed,
@@ -358,12 +383,10 @@ std::vector<uint64_t> bucket_pairs(std::span<const uint64_t> keys,
       const size_t i = static_cast<uint32_t>(order[start]);
       keyed.push_back((keys[i] & 0xffffffffu) << 32 | docs[i]);
     }
-    sort_by_top_bits(&keyed, 64);
+    sort_radix(&keyed);
     add_bucket_pairs(keyed, &pairs);
   }
-  uint64_t largest = 0;
-  for (uint64_t p : pairs) largest = std::max(largest, p);
-  sort_by_top_bits(&pairs, std::bit_width(largest));
+  sort_radix(&pairs);
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   return pairs;
 }
