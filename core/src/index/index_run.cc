@@ -761,37 +761,21 @@ void IndexRun::probe_all(std::span<const uint64_t> keys,
                          std::vector<std::pair<uint32_t, int>>* out) const {
   if (indexed_ == 0) return;
   const int tables = static_cast<int>(keys.size());
-  // Three passes over the tables, so that each pass's cache misses overlap:
-  // the directory slots, then the remainders they point to, then the scan.
-  uint32_t begins[1024], ends[1024];
+  // Prefetch each table's directory slot, then what it points to, before
+  // probing any table, so that the tables' cache misses overlap.
   for (int t = 0; t < tables; ++t) {
-    const uint64_t top =
-        directory_bits_ == 0 ? 0 : keys[t] >> (64 - directory_bits_);
-    __builtin_prefetch(directories_[t] + top);
+    __builtin_prefetch(directories_[t] + slot(keys[t]));
   }
   for (int t = 0; t < tables; ++t) {
-    const uint64_t top =
-        directory_bits_ == 0 ? 0 : keys[t] >> (64 - directory_bits_);
-    begins[t] = directories_[t][top];
-    ends[t] = directories_[t][top + 1];
-    __builtin_prefetch(remainders_[t] + begins[t]);
-    __builtin_prefetch(permutations_[t] + begins[t] * entry_bits_ / 8);
+    const uint32_t begin = directories_[t][slot(keys[t])];
+    __builtin_prefetch(remainders_[t] + begin);
+    __builtin_prefetch(permutations_[t] + begin * entry_bits_ / 8);
   }
   std::vector<uint32_t> found;
   for (int t = 0; t < tables; ++t) {
-    const uint8_t want = key_remainder(keys[t], directory_bits_);
-    const uint8_t* rem = remainders_[t];
-    size_t p = begins[t];
-    while (p < ends[t] && rem[p] < want) ++p;
-    size_t last = p;
-    while (last < ends[t] && rem[last] == want) ++last;
-    if (last - p > kProbeScan) {
-      found.clear();
-      probe(t, keys[t], &found);
-      for (uint32_t e : found) out->push_back({e, t});
-      continue;
-    }
-    for (; p < last; ++p) out->push_back({entry_at(t, p), t});
+    found.clear();
+    probe(t, keys[t], &found);
+    for (uint32_t e : found) out->push_back({e, t});
   }
 }
 
@@ -800,35 +784,17 @@ void IndexRun::probe_sorted(
     std::vector<uint64_t>* out) const {
   if (indexed_ == 0) return;
   const uint32_t* dir = directories_[table];
-  const uint8_t* rem = remainders_[table];
   std::vector<uint32_t> found;
-  auto slot = [&](uint64_t key) {
-    return directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
-  };
   for (size_t i = 0; i < sorted.size();) {
     if (i + kPrefetchAhead < sorted.size()) {
       const uint32_t ahead = dir[slot(sorted[i + kPrefetchAhead].first)];
-      __builtin_prefetch(rem + ahead);
+      __builtin_prefetch(remainders_[table] + ahead);
       __builtin_prefetch(permutations_[table] + ahead * entry_bits_ / 8);
     }
     const uint64_t key = sorted[i].first;
-    size_t same = i + 1;  // queries [i, same) share the key
-    while (same < sorted.size() && sorted[same].first == key) ++same;
-    const uint64_t top =
-        directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
-    const uint8_t want = key_remainder(key, directory_bits_);
-    size_t p = dir[top];
-    const size_t end = dir[top + 1];
-    while (p < end && rem[p] < want) ++p;
-    size_t last = p;
-    while (last < end && rem[last] == want) ++last;
     found.clear();
-    if (last - p > kProbeScan) {
-      probe(table, key, &found);
-    } else {
-      for (; p < last; ++p) found.push_back(entry_at(table, p));
-    }
-    for (; i < same; ++i) {
+    probe(table, key, &found);
+    for (; i < sorted.size() && sorted[i].first == key; ++i) {
       for (uint32_t e : found) {
         out->push_back(uint64_t{e} << 32 | sorted[i].second);
       }
@@ -841,7 +807,7 @@ void IndexRun::probe(int table, uint64_t key,
   if (indexed_ == 0) return;
   const uint32_t* dir = directories_[table];
   const uint8_t* rem = remainders_[table];
-  const uint64_t top = directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
+  const uint64_t top = slot(key);
   const uint8_t want = key_remainder(key, directory_bits_);
   size_t p = dir[top];
   const size_t end = dir[top + 1];

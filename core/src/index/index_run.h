@@ -171,6 +171,11 @@ class IndexRun {
   const char* keys_ = nullptr;
   const uint64_t* empty_bits_ = nullptr;
   const uint8_t* sketches_ = nullptr;
+  // The directory slot of `key`: its top directory_bits_ bits.
+  uint64_t slot(uint64_t key) const {
+    return directory_bits_ == 0 ? 0 : key >> (64 - directory_bits_);
+  }
+
   // Entry `p` of table `table`'s sorted order (packed, entry_bits_ each).
   uint32_t entry_at(size_t table, size_t p) const {
     const uint64_t bit = p * static_cast<uint64_t>(entry_bits_);
