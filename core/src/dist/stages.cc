@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <utility>
 
@@ -197,12 +198,7 @@ void append_result(const ChunkResult& result, const std::string& name,
     }
   }
   for (const Rejection& r : result.rejects) {
-    RejectedLine line;
-    line.input = name;
-    line.line = r.file_line + 1;
-    line.bytes = r.bytes;
-    line.reason = r.reason;
-    line.detail = r.detail;
+    const RejectedLine line = rejected_line(name, r);
     ++out->rejected_by_reason[static_cast<int>(r.reason)];
     format_rejection(name, line, &out->rejects);
   }
@@ -443,6 +439,26 @@ Status changed_error(const PartitionPlace& place) {
                          "verification");
 }
 
+// Calls fn(line) for the partition's lines `lines` (partition-relative
+// line numbers, ascending), read again through the partition's chunks.
+Status for_each_line(const DedupOptions& options, const PartitionPlace& place,
+                     std::span<const uint64_t> lines,
+                     const std::function<Status(std::string_view)>& fn) {
+  size_t next = 0;
+  const Status s = for_each_chunk(options, place, [&](const Chunk& chunk) {
+    const uint64_t first = chunk.first_line - place.first_line;
+    for (; next < lines.size() && lines[next] < first + chunk.lines.size();
+         ++next) {
+      const LineSpan& span = chunk.lines[lines[next] - first];
+      NEARDUP_RETURN_IF_ERROR(fn({chunk.data() + span.offset, span.length}));
+    }
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  if (next != lines.size()) return changed_error(place);
+  return Status::OK();
+}
+
 void append_set(std::span<const uint64_t> values, ShingleSets* out) {
   out->values.insert(out->values.end(), values.begin(), values.end());
   out->ends.push_back(out->values.size());
@@ -472,22 +488,12 @@ Result<ShingleSets> read_shingle_sets(const DedupOptions& options,
     }
     return out;
   }
-  size_t next = 0;
-  Status s = for_each_chunk(options, place, [&](const Chunk& chunk) {
-    const uint64_t first = chunk.first_line - place.first_line;
-    for (; next < lines.size() && lines[next] < first + chunk.lines.size();
-         ++next) {
-      const LineSpan& span = chunk.lines[lines[next] - first];
-      if (!worker.shingle_set({chunk.data() + span.offset, span.length},
-                              &set)) {
-        return changed_error(place);
-      }
-      append_set(set.values(), &out);
-    }
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  if (next != lines.size()) return changed_error(place);
+  NEARDUP_RETURN_IF_ERROR(
+      for_each_line(options, place, lines, [&](std::string_view line) {
+        if (!worker.shingle_set(line, &set)) return changed_error(place);
+        append_set(set.values(), &out);
+        return Status::OK();
+      }));
   return out;
 }
 
@@ -619,19 +625,12 @@ Result<std::string> partition_lines(const DedupOptions& options,
                                     const PartitionPlace& place,
                                     std::span<const uint64_t> lines) {
   std::string out;
-  size_t next = 0;
-  Status s = for_each_chunk(options, place, [&](const Chunk& chunk) {
-    const uint64_t first = chunk.first_line - place.first_line;
-    for (; next < lines.size() && lines[next] < first + chunk.lines.size();
-         ++next) {
-      const LineSpan& span = chunk.lines[lines[next] - first];
-      out.append(chunk.data() + span.offset, span.length);
-      out.push_back('\n');
-    }
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  if (next != lines.size()) return changed_error(place);
+  NEARDUP_RETURN_IF_ERROR(
+      for_each_line(options, place, lines, [&](std::string_view line) {
+        out.append(line);
+        out.push_back('\n');
+        return Status::OK();
+      }));
   return out;
 }
 

@@ -205,6 +205,16 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
   return sink->append(batch);
 }
 
+RejectedLine rejected_line(std::string_view input, const Rejection& r) {
+  RejectedLine line;
+  line.input = input;
+  line.line = r.file_line + 1;
+  line.bytes = r.bytes;
+  line.reason = r.reason;
+  line.detail = r.detail;
+  return line;
+}
+
 void format_rejection(std::string_view input, const RejectedLine& line,
                       std::string* out) {
   *out += "{\"input\": ";

@@ -145,6 +145,10 @@ Status write_clusters(const Corpus& corpus, std::span<const DocId> rep,
 Status write_pairs(const Corpus& corpus, std::vector<DocPair> pairs,
                    ByteSink* sink);
 
+// The RejectedLine of a chunk's rejection `r` of input `input` (the path as
+// given); views into `input` and `r`.
+RejectedLine rejected_line(std::string_view input, const Rejection& r);
+
 // Formats one rejects-file line (with its newline) into `out`.
 void format_rejection(std::string_view input, const RejectedLine& line,
                       std::string* out);

@@ -819,12 +819,7 @@ void DedupJob::collect(const Work& work, const JsonlReader& reader) {
   corpus_.append(result);
   const std::string& input = inputs_[chunk.input];
   for (const internal::Rejection& r : result.rejects) {
-    RejectedLine line;
-    line.input = input;
-    line.line = r.file_line + 1;
-    line.bytes = r.bytes;
-    line.reason = r.reason;
-    line.detail = r.detail;
+    const RejectedLine line = internal::rejected_line(input, r);
     ++stats_.rejected_by_reason[static_cast<int>(r.reason)];
     if (reporter_ != nullptr) reporter_->rejected_line(line);
     if (sinks_.rejects) internal::format_rejection(input, line, &reject_batch_);
