@@ -52,6 +52,8 @@
 #include <utility>
 #include <vector>
 
+#include "status_error.h"
+
 namespace py = pybind11;
 
 namespace neardup::python {
@@ -65,28 +67,10 @@ PyObject* corruption_error_type = nullptr;
 PyObject* match_type = nullptr;
 PyObject* lsh_params_type = nullptr;
 
-// Raises the Python exception of a non-OK `status`, with its message.
-// REQUIRES: the GIL is held.
+// The Python exception of a non-OK `status` (status_error.h), with
+// neardup.CorruptionError for kCorruption. REQUIRES: the GIL is held.
 [[noreturn]] void raise_status(const Status& status) {
-  PyObject* type = PyExc_RuntimeError;  // kFailedPrecondition, kInternal
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-      type = PyExc_ValueError;
-      break;
-    case StatusCode::kNotFound:
-      type = PyExc_FileNotFoundError;
-      break;
-    case StatusCode::kIOError:
-      type = PyExc_OSError;
-      break;
-    case StatusCode::kCorruption:
-      type = corruption_error_type;
-      break;
-    default:
-      break;
-  }
-  PyErr_SetString(type, status.message().c_str());
-  throw py::error_already_set();
+  python::raise_status(status, corruption_error_type);
 }
 
 void check(const Status& status) {

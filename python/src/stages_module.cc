@@ -18,6 +18,7 @@
 #include "dist/stages.h"
 #include "neardup/options.h"
 #include "neardup/pipeline.h"
+#include "status_error.h"
 #include "write/byte_sink.h"
 
 namespace py = pybind11;
@@ -29,24 +30,10 @@ namespace {
 template <typename T>
 using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// Corruption is an OSError here: it names an input that changed or is
+// damaged, as the driver reports it.
 [[noreturn]] void raise_status(const Status& status) {
-  PyObject* type = PyExc_RuntimeError;
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-      type = PyExc_ValueError;
-      break;
-    case StatusCode::kNotFound:
-      type = PyExc_FileNotFoundError;
-      break;
-    case StatusCode::kIOError:
-    case StatusCode::kCorruption:
-      type = PyExc_OSError;
-      break;
-    default:
-      break;
-  }
-  PyErr_SetString(type, status.message().c_str());
-  throw py::error_already_set();
+  python::raise_status(status, PyExc_OSError);
 }
 
 void check(const Status& status) {
