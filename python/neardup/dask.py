@@ -111,6 +111,14 @@ def _ragged_split(bucket, n, values, ends, *arrays):
     order = _stages.bucket_order(bucket, n)
     values, ends = _ragged_take(values, ends, order)
     ordered = [a[order] for a in arrays]
+    parts = _cut_ragged(bucket, n, values, ends, ordered)
+    nbytes = values.nbytes + ends.nbytes + sum(a.nbytes for a in ordered)
+    return parts, int(nbytes)
+
+
+def _cut_ragged(bucket, n, values, ends, ordered):
+    """Per bucket 0..n-1, its rows of (values, ends) and of `ordered`, all
+    already in bucket order; each part's ends restart at 0."""
     counts = np.cumsum(np.bincount(bucket, minlength=n))
     parts, start = [], 0
     for end in counts:
@@ -119,8 +127,7 @@ def _ragged_split(bucket, n, values, ends, *arrays):
         parts.append((values[lo:hi], ends[start:end] - _U64(lo)) +
                      tuple(a[start:end] for a in ordered))
         start = end
-    nbytes = values.nbytes + ends.nbytes + sum(a.nbytes for a in ordered)
-    return parts, int(nbytes)
+    return parts
 
 
 def _strings_concat(parts):
@@ -140,14 +147,7 @@ def _strings_split(bucket, n, blob, ends, *arrays):
     order = _stages.bucket_order(bucket, n)
     blob, ends = _stages.gather_strings(blob, ends, order.astype(np.int64))
     ordered = [a[order] for a in arrays]
-    counts = np.cumsum(np.bincount(bucket, minlength=n))
-    parts, start = [], 0
-    for end in counts:
-        lo = int(ends[start - 1]) if start > 0 else 0
-        hi = int(ends[end - 1]) if end > 0 else 0
-        parts.append((blob[lo:hi], ends[start:end] - _U64(lo)) +
-                     tuple(a[start:end] for a in ordered))
-        start = end
+    parts = _cut_ragged(bucket, n, blob, ends, ordered)
     return parts, len(blob) + ends.nbytes + sum(a.nbytes for a in ordered)
 
 
