@@ -305,5 +305,47 @@ TEST_F(CompressedTest, TruncatedStreamsEndWithATruncatedLine) {
   }
 }
 
+// A plain file whose first line begins with a codec's magic bytes loses no
+// line: its start does not decode, so it is read as text.
+TEST_F(CompressedTest, MagicBytesInAPlainFileDoNotHideItsLines) {
+  const std::string gzip_magic = "\x1f\x8b";
+  const std::string zstd_magic = "\x28\xb5\x2f\xfd";
+  for (const std::string& magic : {gzip_magic, zstd_magic}) {
+    for (const std::string name : {"m.jsonl", "m"}) {
+      testing::write_file(dir_.file(name), magic + data_);
+      auto lines = read_file_lines(dir_.file(name));
+      ASSERT_EQ(lines.size(), 3000u) << name;
+      EXPECT_EQ(lines[0], magic + "{\"text\": \"line 0\"}");
+      EXPECT_EQ(lines[2999], "{\"text\": \"line 2999\"}");
+    }
+  }
+}
+
+// The name decides only when the magic matches but the start is damaged: a
+// .gz or .zst file is then a damaged stream, reported as such.
+TEST_F(CompressedTest, ANamedCompressedFileWithADamagedStartIsReported) {
+  for (const std::string name : {"d.gz", "d.zst"}) {
+    std::string packed =
+        name == "d.gz" ? testing::gzip(data_) : testing::zstd_compress(data_);
+    // Damage the bytes after the magic and header flags.
+    for (size_t i = 4; i < 40 && i < packed.size(); ++i) packed[i] ^= 0x5a;
+    testing::write_file(dir_.file(name), packed);
+    std::string error;
+    auto lines = read_file_lines(dir_.file(name), &error);
+    ASSERT_EQ(lines.size(), 1u) << name;
+    EXPECT_EQ(lines[0].rfind("<truncated:", 0), 0u) << name;
+    EXPECT_NE(error.find(name), std::string::npos) << error;
+  }
+  // Compressed data is found by its content whatever the name.
+  testing::write_file(dir_.file("c.jsonl"), testing::gzip(data_));
+  testing::write_file(dir_.file("c.txt"), testing::zstd_compress(data_));
+  EXPECT_EQ(read_file_lines(dir_.file("c.jsonl")).size(), 3000u);
+  EXPECT_EQ(read_file_lines(dir_.file("c.txt")).size(), 3000u);
+  // A small file decodes as a whole.
+  testing::write_file(dir_.file("s.jsonl"),
+                      testing::gzip("{\"text\": \"x\"}\n"));
+  EXPECT_EQ(read_file_lines(dir_.file("s.jsonl")).size(), 1u);
+}
+
 }  // namespace
 }  // namespace neardup::internal

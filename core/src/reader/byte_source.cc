@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 namespace neardup::internal {
@@ -15,6 +16,8 @@ namespace neardup::internal {
 namespace {
 
 constexpr size_t kInputBufferBytes = size_t{1} << 18;
+// Bytes of an input decoded ahead to confirm a codec's magic.
+constexpr size_t kDetectBytes = size_t{1} << 16;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -253,6 +256,78 @@ std::unique_ptr<ByteSource> tee_source(std::unique_ptr<ByteSource> inner,
   return std::make_unique<TeeSource>(std::move(inner), fd, std::move(fd_path));
 }
 
+namespace {
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         std::string_view(s).substr(s.size() - suffix.size()) == suffix;
+}
+
+Compression sniff_magic(std::string_view head) {
+  const auto byte = [&](size_t i) { return static_cast<uint8_t>(head[i]); };
+  if (head.size() >= 2 && byte(0) == 0x1f && byte(1) == 0x8b) {
+    return Compression::kGzip;
+  }
+  if (head.size() >= 4 && byte(0) == 0x28 && byte(1) == 0xb5 &&
+      byte(2) == 0x2f && byte(3) == 0xfd) {
+    return Compression::kZstd;
+  }
+  return Compression::kNone;
+}
+
+// True if `head` (the first bytes of the input; all of it if `whole`) is a
+// valid start of a `kind` stream: the decoder consumes it without an error.
+bool decodes_start(Compression kind, std::string_view head, bool whole) {
+  std::vector<char> out(kInputBufferBytes);
+  if (kind == Compression::kGzip) {
+    z_stream z;
+    std::memset(&z, 0, sizeof(z));
+    if (inflateInit2(&z, 15 + 16) != Z_OK) return false;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(head.data()));
+    z.avail_in = static_cast<uInt>(head.size());
+    int rc = Z_OK;
+    while (z.avail_in > 0 && rc == Z_OK) {
+      z.next_out = reinterpret_cast<Bytef*>(out.data());
+      z.avail_out = static_cast<uInt>(out.size());
+      rc = inflate(&z, Z_NO_FLUSH);
+      // A complete member may be followed by another: start it afresh.
+      if (rc == Z_STREAM_END && z.avail_in > 0) rc = inflateReset(&z);
+    }
+    inflateEnd(&z);
+    return rc == Z_OK || rc == Z_STREAM_END || (rc == Z_BUF_ERROR && !whole);
+  }
+  ZSTD_DStream* stream = ZSTD_createDStream();
+  ZSTD_inBuffer in{head.data(), head.size(), 0};
+  bool ok = stream != nullptr;
+  while (ok && in.pos < in.size) {
+    ZSTD_outBuffer sink{out.data(), out.size(), 0};
+    ok = !ZSTD_isError(ZSTD_decompressStream(stream, &sink, &in));
+  }
+  ZSTD_freeDStream(stream);
+  return ok;
+}
+
+// The container of an input. The first bytes must carry a codec's magic and
+// decode: a plain JSONL file whose first line happens to begin with the magic
+// is read as text, so no line is lost to a failed decode. Only a file whose
+// name also says the codec (.gz, .zst) is taken as damaged when its start does
+// not decode, and then reported as such.
+Result<Compression> detect_compression(FdSource* raw, const std::string& path) {
+  Result<std::string> head = raw->peek(4);
+  if (!head.ok()) return head.status();
+  const Compression kind = sniff_magic(*head);
+  if (kind == Compression::kNone) return kind;
+  const bool named = (kind == Compression::kGzip && ends_with(path, ".gz")) ||
+                     (kind == Compression::kZstd && ends_with(path, ".zst"));
+  if (named) return kind;
+  head = raw->peek(kDetectBytes);
+  if (!head.ok()) return head.status();
+  const bool whole = head->size() < kDetectBytes;
+  return decodes_start(kind, *head, whole) ? kind : Compression::kNone;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
                                                 uint64_t* size_bytes,
                                                 Compression* compression) {
@@ -280,22 +355,11 @@ Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
     raw = std::make_unique<FdSource>(fd, /*owned=*/true, path, regular);
   }
   if (size_bytes != nullptr) *size_bytes = size;
-  Result<std::string> head = raw->peek(4);
-  if (!head.ok()) return head.status();
-  const std::string& magic = *head;
   const std::string name = path == "-" ? "<stdin>" : path;
-  Compression kind = Compression::kNone;
-  if (magic.size() >= 2 && static_cast<uint8_t>(magic[0]) == 0x1f &&
-      static_cast<uint8_t>(magic[1]) == 0x8b) {
-    kind = Compression::kGzip;
-  } else if (magic.size() >= 4 && static_cast<uint8_t>(magic[0]) == 0x28 &&
-             static_cast<uint8_t>(magic[1]) == 0xb5 &&
-             static_cast<uint8_t>(magic[2]) == 0x2f &&
-             static_cast<uint8_t>(magic[3]) == 0xfd) {
-    kind = Compression::kZstd;
-  }
-  if (compression != nullptr) *compression = kind;
-  switch (kind) {
+  Result<Compression> kind = detect_compression(raw.get(), path);
+  if (!kind.ok()) return kind.status();
+  if (compression != nullptr) *compression = *kind;
+  switch (*kind) {
     case Compression::kGzip:
       return std::unique_ptr<ByteSource>(
           std::make_unique<GzipSource>(std::move(raw), name));

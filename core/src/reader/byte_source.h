@@ -31,7 +31,10 @@ class ByteSource {
 enum class Compression { kNone, kGzip, kZstd };
 
 // Opens `path` ("-" = stdin) and wraps it in a decoder chosen from its first
-// bytes (gzip 1f 8b, zstd 28 b5 2f fd). NotFound or IOError name the path.
+// bytes (gzip 1f 8b, zstd 28 b5 2f fd). The magic alone is not enough: the
+// first 64 KiB must decode too, or the input is read as plain text, unless
+// the name says the codec (.gz, .zst), which makes the file a damaged stream.
+// NotFound or IOError name the path.
 // `size_bytes`, if not null, receives the file size (0 for pipes/stdin).
 Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
                                                 uint64_t* size_bytes,
