@@ -11,14 +11,18 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/parallel_sort.h>
 #include <oneapi/tbb/task_arena.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -35,10 +39,12 @@
 #include "pipeline/chunk_worker.h"
 #include "pipeline/corpus.h"
 #include "pipeline/decisions.h"
+#include "pipeline/id_table.h"
 #include "pipeline/streaming_jaccard.h"
 #include "reader/byte_source.h"
 #include "reader/jsonl_reader.h"
 #include "reader/line_reader.h"
+#include "write/atomic_file.h"
 #include "write/byte_sink.h"
 
 namespace neardup {
@@ -122,33 +128,67 @@ Work* next_work(JsonlReader& reader, WorkPool& pool, Status& failure,
   return work;
 }
 
-// A temporary copy of stdin for the second pass; removed when destroyed.
+// A temporary copy of stdin for the second pass. It has no name (see
+// internal::open_unnamed_temp), so even a killed run leaves nothing in TMPDIR;
+// the passes reopen it through /proc/self/fd. Without /proc, a named file
+// removed by the destructor.
 class Spool {
  public:
   ~Spool() {
     if (fd_ >= 0) ::close(fd_);
-    if (!path_.empty()) ::unlink(path_.c_str());
+    if (named_) ::unlink(path_.c_str());
   }
   Status create() {
     const char* dir = std::getenv("TMPDIR");
-    path_ = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-            "/neardup-stdin.XXXXXX";
-    fd_ = ::mkstemp(path_.data());
+    const std::string tmp(dir != nullptr && *dir != '\0' ? dir : "/tmp");
+    Result<int> fd = internal::open_unnamed_temp(tmp);
+    if (!fd.ok()) return fd.status();
+    fd_ = *fd;
+    name_ = "stdin spool in " + tmp;
+    path_ = "/proc/self/fd/" + std::to_string(fd_);
+    if (::access(path_.c_str(), R_OK) == 0) return Status::OK();
+    ::close(fd_);
+    path_ = tmp + "/neardup-stdin.XXXXXX";
+    fd_ = ::mkostemp(path_.data(), O_CLOEXEC);
     if (fd_ < 0) {
-      Status s =
-          Status::IOError(path_ + ": cannot create a spool file for stdin");
-      path_.clear();
-      return s;
+      return Status::IOError(tmp + ": cannot create a spool file for stdin");
     }
+    name_ = path_;
+    named_ = true;
     return Status::OK();
   }
   int fd() const { return fd_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return path_; }  // for reading
+  const std::string& name() const { return name_; }  // for messages
 
  private:
   int fd_ = -1;
   std::string path_;
+  std::string name_;
+  bool named_ = false;
 };
+
+// Fails before any work if an input is missing, a directory or unreadable:
+// a run that would stop at its third input should not first read two. Only
+// regular files are opened here; opening a FIFO would block or take its data.
+Status check_inputs(const std::vector<std::string>& inputs) {
+  for (const std::string& path : inputs) {
+    if (path == "-") continue;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+      return Status::IOError(path + ": cannot open: " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) return Status::IOError(path + ": is a directory");
+    if (!S_ISREG(st.st_mode)) continue;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return Status::IOError(path + ": cannot open: " + std::strerror(errno));
+    }
+    ::close(fd);
+  }
+  return Status::OK();
+}
 
 struct Sinks {
   std::unique_ptr<ByteSink> clusters, output, rejects, stats, pairs;
@@ -178,6 +218,21 @@ Status open_sinks(const DedupOutputs& outputs, Sinks* sinks) {
   NEARDUP_RETURN_IF_ERROR(open(outputs.rejects_path, false, &sinks->rejects));
   NEARDUP_RETURN_IF_ERROR(open(outputs.stats_path, false, &sinks->stats));
   NEARDUP_RETURN_IF_ERROR(open(outputs.pairs_path, false, &sinks->pairs));
+  return Status::OK();
+}
+
+// Every output is complete (finished) before any is put in place, so a
+// full disk or a file size limit on one leaves all of them as they were.
+Status commit_sinks(Sinks* sinks) {
+  const std::unique_ptr<ByteSink>* all[] = {&sinks->clusters, &sinks->output,
+                                            &sinks->rejects, &sinks->stats,
+                                            &sinks->pairs};
+  for (const std::unique_ptr<ByteSink>* sink : all) {
+    if (*sink) NEARDUP_RETURN_IF_ERROR((*sink)->finish());
+  }
+  for (const std::unique_ptr<ByteSink>* sink : all) {
+    if (*sink) NEARDUP_RETURN_IF_ERROR((*sink)->commit());
+  }
   return Status::OK();
 }
 
@@ -738,6 +793,7 @@ Status DedupJob::open() {
   describe_parameters();
   arena_ = std::make_unique<tbb::task_arena>(stats_.threads);
   return prepare_second_pass();
+  NEARDUP_RETURN_IF_ERROR(check_inputs(inputs_));
 }
 
 void DedupJob::describe_parameters() {
@@ -790,7 +846,7 @@ Status DedupJob::prepare_second_pass() {
         internal::open_source(path, size, nullptr);
     if (!source.ok() || path != "-") return source;
     return internal::tee_source(std::move(source).value(), spool_->fd(),
-                                spool_->path());
+                                spool_->name());
   };
   return Status::OK();
 }
@@ -932,26 +988,26 @@ Status DedupJob::write() {
     NEARDUP_RETURN_IF_ERROR(internal::write_clusters(
         corpus_, rep_, index_.against ? &verdicts_ : nullptr,
         sinks_.clusters.get()));
-    NEARDUP_RETURN_IF_ERROR(sinks_.clusters->commit());
+    NEARDUP_RETURN_IF_ERROR(sinks_.clusters->finish());
   }
   if (sinks_.output) {
     NEARDUP_RETURN_IF_ERROR(write_output(options_, second_pass_inputs_, corpus_,
                                          rep_, verdicts_, sinks_.output.get()));
-    NEARDUP_RETURN_IF_ERROR(sinks_.output->commit());
+    NEARDUP_RETURN_IF_ERROR(sinks_.output->finish());
   }
   if (sinks_.pairs) {
     NEARDUP_RETURN_IF_ERROR(
         internal::write_pairs(corpus_, std::move(pairs_), sinks_.pairs.get()));
-    NEARDUP_RETURN_IF_ERROR(sinks_.pairs->commit());
+    NEARDUP_RETURN_IF_ERROR(sinks_.pairs->finish());
   }
   std::vector<DocPair>().swap(pairs_);
-  if (sinks_.rejects) NEARDUP_RETURN_IF_ERROR(sinks_.rejects->commit());
+  if (sinks_.rejects) NEARDUP_RETURN_IF_ERROR(sinks_.rejects->finish());
   stats_.write_seconds = seconds_since(write_start);
   stats_.total_seconds = seconds_since(start_);
   stats_.peak_rss_bytes = peak_rss_bytes();
   if (sinks_.stats) {
     NEARDUP_RETURN_IF_ERROR(sinks_.stats->append(stats_to_json(stats_)));
-    NEARDUP_RETURN_IF_ERROR(sinks_.stats->commit());
+    NEARDUP_RETURN_IF_ERROR(sinks_.stats->finish());
   }
   return Status::OK();
 }
@@ -1020,7 +1076,7 @@ Status DedupJob::add_to_index() {
       internal::IndexAccess::add_columns(index_.add_to, columns));
   stats_.added_to_index = corpus_.size();
   stats_.match_seconds += seconds_since(add_start);
-  return Status::OK();
+  return commit_sinks(&sinks_);
 }
 
 }  // namespace

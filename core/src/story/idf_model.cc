@@ -1,6 +1,9 @@
 // Document-frequency counting and the IdfModel file (neardup/story.h).
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +15,7 @@
 
 #include "neardup/story.h"
 #include "story/term_table.h"
+#include "write/atomic_file.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -212,26 +216,23 @@ Status IdfModel::save(const std::string& path) const {
   }
   put_u64(&bytes,
           XXH3_64bits_withSeed(bytes.data(), bytes.size(), kIdfModelSeed));
-  // Written beside the target, then renamed over it: a reader never sees a
-  // half-written model.
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::IOError(path + ": cannot create " + tmp);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::IOError(path + ": write failed");
+  // An unnamed file renamed over the target when complete: a reader never
+  // sees a half-written model, and a killed save leaves nothing behind.
+  Result<std::unique_ptr<internal::AtomicFile>> file =
+      internal::AtomicFile::create(path);
+  if (!file.ok()) return file.status();
+  const char* data = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t put = ::write((*file)->fd(), data, left);
+    if (put < 0 && errno == EINTR) continue;
+    if (put < 0) {
+      return Status::IOError(path + ": write failed: " + std::strerror(errno));
     }
+    data += put;
+    left -= static_cast<size_t>(put);
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return Status::IOError(path + ": " + ec.message());
-  }
-  return Status::OK();
+  return (*file)->commit();
 }
 
 Result<IdfModel> IdfModel::load(const std::string& path) {

@@ -1,7 +1,5 @@
 #include "write/byte_sink.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -10,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include "write/atomic_file.h"
 
 namespace neardup::internal {
 
@@ -53,18 +53,15 @@ class FileSink final : public ByteSink {
  public:
   static Result<std::unique_ptr<ByteSink>> open(const std::string& path,
                                                 Codec codec) {
-    int fd = STDOUT_FILENO;
-    std::string temp;
+    std::unique_ptr<AtomicFile> file;
     if (path != "-") {
-      temp = path + ".tmp.XXXXXX";
-      fd = ::mkstemp(temp.data());
-      if (fd < 0) {
-        return Status::IOError(
-            path + ": cannot create output: " + std::strerror(errno));
-      }
-      ::fchmod(fd, 0644);
+      Result<std::unique_ptr<AtomicFile>> created = AtomicFile::create(path);
+      if (!created.ok()) return created.status();
+      file = std::move(created).value();
     }
-    auto sink = std::unique_ptr<FileSink>(new FileSink(fd, path, temp, codec));
+    const int fd = file ? file->fd() : STDOUT_FILENO;
+    auto sink = std::unique_ptr<FileSink>(
+        new FileSink(fd, path, std::move(file), codec));
     NEARDUP_RETURN_IF_ERROR(sink->init());
     return std::unique_ptr<ByteSink>(std::move(sink));
   }
@@ -72,10 +69,6 @@ class FileSink final : public ByteSink {
   ~FileSink() override {
     if (gzip_ready_) deflateEnd(&gz_);
     if (zstd_ != nullptr) ZSTD_freeCStream(zstd_);
-    if (!temp_.empty()) {
-      ::close(writer_.fd());
-      if (!committed_) ::unlink(temp_.c_str());
-    }
   }
 
   Status append(std::string_view bytes) override {
@@ -84,25 +77,24 @@ class FileSink final : public ByteSink {
     return Status::OK();
   }
 
-  Status commit() override {
+  Status finish() override {
+    if (finished_) return Status::OK();
     NEARDUP_RETURN_IF_ERROR(flush_buffer(true));
-    if (temp_.empty()) return Status::OK();  // stdout
-    if (::fsync(writer_.fd()) != 0 && errno != EINVAL) {
-      return Status::IOError(path_ + ": fsync failed: " + std::strerror(errno));
-    }
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-      return Status::IOError(
-          path_ + ": cannot rename into place: " + std::strerror(errno));
-    }
-    committed_ = true;
+    finished_ = true;
     return Status::OK();
   }
 
+  Status commit() override {
+    NEARDUP_RETURN_IF_ERROR(finish());
+    return file_ ? file_->commit() : Status::OK();  // stdout: nothing to do
+  }
+
  private:
-  FileSink(int fd, std::string path, std::string temp, Codec codec)
+  FileSink(int fd, std::string path, std::unique_ptr<AtomicFile> file,
+           Codec codec)
       : writer_(fd, path),
         path_(std::move(path)),
-        temp_(std::move(temp)),
+        file_(std::move(file)),
         codec_(codec) {}
 
   Status init() {
@@ -167,14 +159,14 @@ class FileSink final : public ByteSink {
 
   FdWriter writer_;
   std::string path_;
-  std::string temp_;  // empty for stdout
+  std::unique_ptr<AtomicFile> file_;  // null for stdout
   Codec codec_;
   std::string buffer_;
   std::vector<char> out_ = std::vector<char>(kBufferBytes);
   z_stream gz_;
   bool gzip_ready_ = false;
   ZSTD_CStream* zstd_ = nullptr;
-  bool committed_ = false;
+  bool finished_ = false;
 };
 
 }  // namespace
