@@ -78,6 +78,19 @@ void print_summary(const neardup::DedupStats& s) {
                static_cast<unsigned long long>(s.largest_cluster),
                s.total_seconds, human_count(s.documents / secs * 60).c_str(),
                s.uncompressed_bytes / 1e6 / secs);
+  if (s.duplicate_ids > 0) {
+    const bool rejected = s.rejected_by_reason[static_cast<int>(
+                              neardup::RejectReason::kDuplicateId)] > 0;
+    std::fprintf(
+        stderr,
+        rejected ? "neardup: %llu lines rejected as duplicate_id (first: %s)\n"
+                 : "neardup: warning: %llu documents repeat an earlier "
+                   "document's id (first: %s); the clusters file has one line "
+                   "per document, in input order; --duplicate-ids reject "
+                   "keeps the first\n",
+        static_cast<unsigned long long>(s.duplicate_ids),
+        s.first_duplicate_id.c_str());
+  }
   if (s.index_entries > 0 || s.added_to_index > 0) {
     std::fprintf(stderr,
                  "neardup: index of %llu entries: %llu documents matched, "
@@ -485,6 +498,14 @@ void add_input_options(CLI::App* cmd, neardup::DedupOptions* o) {
   cmd->add_option("--max-line-bytes", options.max_line_bytes,
                   "Reject longer lines (reason too_long)")
       ->capture_default_str();
+  const std::map<std::string, neardup::DuplicateIds> duplicate_ids{
+      {"keep", neardup::DuplicateIds::kKeep},
+      {"reject", neardup::DuplicateIds::kReject}};
+  cmd->add_option("--duplicate-ids", options.duplicate_ids,
+                  "A document whose id repeats an earlier one's: keep it "
+                  "(counted, warned) or reject its line (duplicate_id)")
+      ->transform(CLI::CheckedTransformer(duplicate_ids, CLI::ignore_case))
+      ->default_str("keep");
   cmd->add_option("--chunk-bytes", options.chunk_bytes,
                   "Bytes per work chunk (speed only)")
       ->capture_default_str();

@@ -27,6 +27,7 @@ class Options(TypedDict, total=False):
     text_field: str  # "/text"
     id_field: str  # "/id"; absent or null: the 0-based line number
     max_line_bytes: int  # 64 MiB; longer lines are rejected (too_long)
+    duplicate_ids: str  # "keep" (counted) | "reject" (duplicate_id)
     # Shingles: words per shingle (1-16); lines with fewer words are left out
     # (0-1000, 0 keeps all); texts with fewer words are one shingle (0-1000).
     shingle_words: int  # 3
@@ -313,4 +314,4 @@ def default_options() -> Options:
     ("algorithm" is accepted for "algo" too). Enumerations are strings: algo
     "minhash" | "simhash", verify "borderline" | "estimate" | "exact",
     clustering "bounded" | "components" | "representative", mode "copies" |
-    "story"."""
+    "story", duplicate_ids "keep" | "reject"."""

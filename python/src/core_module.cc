@@ -150,6 +150,14 @@ struct EnumNames<Verification> {
   static std::string_view name(Verification v) { return verification_name(v); }
 };
 template <>
+struct EnumNames<DuplicateIds> {
+  static constexpr DuplicateIds kValues[] = {DuplicateIds::kKeep,
+                                             DuplicateIds::kReject};
+  static std::string_view name(DuplicateIds v) {
+    return v == DuplicateIds::kReject ? "reject" : "keep";
+  }
+};
+template <>
 struct EnumNames<Mode> {
   static constexpr Mode kValues[] = {Mode::kCopies, Mode::kStory};
   static std::string_view name(Mode v) { return mode_name(v); }
@@ -251,6 +259,7 @@ const std::vector<OptionField>& option_fields() {
       option("text_field", &O::text_field),
       option("id_field", &O::id_field),
       option("max_line_bytes", &O::max_line_bytes),
+      option("duplicate_ids", &O::duplicate_ids),
       option("shingle_words", &O::text, &T::shingle_words),
       option("min_line_words", &O::text, &T::min_line_words),
       option("short_text_words", &O::text, &T::short_text_words),
@@ -1187,7 +1196,7 @@ keyword arguments that Sketcher, Index, Index.open and dedup accept
 ("algorithm" is accepted for "algo" too). Enumerations are strings: algo
 "minhash" | "simhash", verify "borderline" | "estimate" | "exact",
 clustering "bounded" | "components" | "representative", mode "copies" |
-"story".)doc";
+"story", duplicate_ids "keep" | "reject".)doc";
 
 // ---- Bindings ----
 

@@ -49,6 +49,7 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
                              "--quiet",
                              "--text-field",
                              "--id-field",
+                             "--duplicate-ids",
                              "--max-distance",
                              "--shingle-words",
                              "--algo",
@@ -199,6 +200,41 @@ TEST(CliTest, DedupWritesEveryOutputAndASummary) {
   const std::string output =
       testing::zstd_decompress_file(dir.file("o.jsonl.zst"));
   EXPECT_GT(output.size(), 1000000u);
+}
+
+TEST(CliTest, RepeatedIdsAreWarnedAboutOrRejected) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("d.jsonl"),
+                      "{\"id\": \"a\", \"text\": \"one two three\"}\n"
+                      "{\"id\": \"b\", \"text\": \"four five six\"}\n"
+                      "{\"id\": \"a\", \"text\": \"seven eight nine\"}\n");
+  CliRun keep = run_cli("dedup " + dir.file("d.jsonl") + " --clusters " +
+                        dir.file("c.jsonl") + " --stats " + dir.file("s.json"));
+  ASSERT_EQ(keep.exit_code, 0) << keep.out;
+  EXPECT_NE(keep.out.find("warning: 1 documents repeat an earlier document's "
+                          "id (first: " +
+                          dir.file("d.jsonl") + ":3 repeats the id \"a\""),
+            std::string::npos)
+      << keep.out;
+  EXPECT_EQ(testing::read_lines(dir.file("c.jsonl")).size(), 3u);
+  EXPECT_NE(testing::read_file(dir.file("s.json")).find("\"duplicate_ids\": 1"),
+            std::string::npos);
+  CliRun reject = run_cli("dedup " + dir.file("d.jsonl") + " --clusters " +
+                          dir.file("c.jsonl") + " --rejects " +
+                          dir.file("r.jsonl") + " --duplicate-ids reject");
+  ASSERT_EQ(reject.exit_code, 0) << reject.out;
+  EXPECT_NE(reject.out.find("1 lines rejected as duplicate_id"),
+            std::string::npos)
+      << reject.out;
+  EXPECT_EQ(testing::read_lines(dir.file("c.jsonl")).size(), 2u);
+  const std::vector<std::string> rejects =
+      testing::read_lines(dir.file("r.jsonl"));
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_NE(rejects[0].find("\"line\": 3"), std::string::npos) << rejects[0];
+  EXPECT_NE(rejects[0].find("\"reason\": \"duplicate_id\""), std::string::npos);
+  EXPECT_EQ(
+      run_cli("dedup --duplicate-ids rename " + dir.file("d.jsonl")).exit_code,
+      2);
 }
 
 // Exact verification reads the borderline pairs' documents back from stdin's

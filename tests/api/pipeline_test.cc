@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -228,6 +229,68 @@ TEST_F(PipelineTest, MultipleInputsNumberLinesAcrossThem) {
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0].id, "0");
   EXPECT_EQ(c[1].id, "1");
+}
+
+// A repeated id is counted and, with DuplicateIds::kReject, its later lines
+// are rejected: in one chunk, across chunks and across inputs. A document
+// without an id is named by its line number, which a later id can repeat.
+TEST_F(PipelineTest, RepeatedIdsAreCountedOrRejected) {
+  std::string a, b;
+  for (int i = 0; i < 40; ++i) {
+    a += "{\"id\": \"doc-" + std::to_string(i) + "\", \"text\": \"" +
+         words(i * 50, i * 50 + 30) + "\"}\n";
+  }
+  a += "{\"id\": \"doc-3\", \"text\": \"" + words(9000, 9030) + "\"}\n";  // 41
+  a += "{\"text\": \"" + words(9100, 9130) + "\"}\n";  // line 42: id "41"
+  b += "{\"id\": 41, \"text\": \"" + words(9200, 9230) + "\"}\n";  // 1
+  b += "{\"id\": \"doc-39\", \"text\": \"" + words(9300, 9330) + "\"}\n";
+  b += "{\"id\": \"doc-3\", \"text\": \"" + words(9400, 9430) + "\"}\n";
+  b += "{\"id\": \"doc-40\", \"text\": \"" + words(9500, 9530) + "\"}\n";
+  testing::write_file(dir_.file("a.jsonl"), a);
+  testing::write_file(dir_.file("b.jsonl"), b);
+  const std::vector<std::string> inputs = {dir_.file("a.jsonl"),
+                                           dir_.file("b.jsonl")};
+  std::string first_clusters;
+  for (size_t chunk : {size_t{64}, size_t{1} << 20}) {
+    DedupOptions options;
+    options.chunk_bytes = chunk;
+    Result<DedupStats> stats = run(inputs, options);
+    ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+    expect_accounting(*stats);
+    EXPECT_EQ(stats->documents, 46u);
+    EXPECT_EQ(stats->duplicate_ids, 4u);
+    EXPECT_EQ(stats->first_duplicate_id,
+              dir_.file("a.jsonl") +
+                  ":41 repeats the id \"doc-3\" of an earlier document");
+    EXPECT_EQ(read_clusters(outputs_.clusters_path).size(), 46u);
+
+    options.duplicate_ids = DuplicateIds::kReject;
+    stats = run(inputs, options);
+    ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+    expect_accounting(*stats);
+    EXPECT_EQ(stats->documents, 42u);
+    EXPECT_EQ(stats->duplicate_ids, 4u);
+    EXPECT_EQ(rejected(*stats, RejectReason::kDuplicateId), 4u);
+    ASSERT_EQ(reporter_.lines.size(), 4u);
+    const std::vector<std::pair<std::string, uint64_t>> expected = {
+        {"a.jsonl", 41}, {"b.jsonl", 1}, {"b.jsonl", 2}, {"b.jsonl", 3}};
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(reporter_.lines[i].input, dir_.file(expected[i].first));
+      EXPECT_EQ(reporter_.lines[i].line, expected[i].second);
+      EXPECT_EQ(reporter_.lines[i].reason, RejectReason::kDuplicateId);
+    }
+    const auto c = read_clusters(outputs_.clusters_path);
+    ASSERT_EQ(c.size(), 42u);
+    std::set<std::string> ids;
+    for (const auto& line : c) EXPECT_TRUE(ids.insert(line.id).second);
+    EXPECT_EQ(c[40].id, "41");
+    EXPECT_EQ(c[41].id, "doc-40");
+    const std::string clusters = testing::read_file(outputs_.clusters_path);
+    if (first_clusters.empty()) first_clusters = clusters;
+    EXPECT_EQ(clusters, first_clusters) << chunk;
+    EXPECT_NE(testing::read_file(outputs_.rejects_path).find("duplicate_id"),
+              std::string::npos);
+  }
 }
 
 TEST_F(PipelineTest, OutputsAreIdenticalForAnyThreadsAndChunkSize) {

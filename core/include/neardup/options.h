@@ -181,6 +181,18 @@ enum class Mode {
   kStory,
 };
 
+// What to do with a document whose id repeats an earlier document's id (a
+// document without an id has its line number as id, see id_field).
+enum class DuplicateIds {
+  // Keep it: it is a document like any other. DedupStats counts it and the
+  // clusters file, one line per document in input order, then has two lines
+  // with that id.
+  kKeep = 0,
+  // Reject its line with reason `duplicate_id`: the ids of the documents are
+  // unique, the first occurrence stays.
+  kReject,
+};
+
 struct DedupOptions {
   // ---- Parameters that affect results (changing them changes output) ----
 
@@ -214,6 +226,8 @@ struct DedupOptions {
   // Lines longer than this (bytes, without the newline) are rejected with
   // reason `too_long`. REQUIRES: in [64, 2^31].
   size_t max_line_bytes = size_t{64} << 20;
+
+  DuplicateIds duplicate_ids = DuplicateIds::kKeep;
 
   // ---- Parameters that affect performance only ----
 

@@ -38,8 +38,9 @@ enum class RejectReason {
   kNotString,       // "not_string": text_field is not a string
   kBadId,           // "bad_id": id_field is not a string, number or null
   kTruncatedInput,  // "truncated_input": tail of a damaged .gz/.zst input
+  kDuplicateId,     // "duplicate_id": DuplicateIds::kReject, a repeated id
 };
-inline constexpr int kNumRejectReasons = 8;
+inline constexpr int kNumRejectReasons = 9;
 std::string_view reject_reason_name(RejectReason reason);
 
 // One rejected line. Views are valid only during the Reporter call.
@@ -124,6 +125,11 @@ struct DedupStats {
   uint64_t lines_rejected = 0;
   std::array<uint64_t, kNumRejectReasons> rejected_by_reason{};
   uint64_t empty_documents = 0;  // documents without tokens (never merged)
+  // Documents (DuplicateIds::kKeep) or lines (kReject) whose id repeats an
+  // earlier document's, and the first of them as "FILE:LINE repeats the id
+  // "ID" of FILE:LINE" (lines 1-based), or empty.
+  uint64_t duplicate_ids = 0;
+  std::string first_duplicate_id;
   uint64_t distinct_fingerprints = 0;
   uint64_t candidate_pairs = 0;  // distinct document pairs examined
   uint64_t verified_pairs = 0;   // document pairs within the threshold

@@ -6,6 +6,7 @@
 #include "neardup/fingerprint.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
+#include "pipeline/id_table.h"
 
 namespace neardup::internal {
 
@@ -112,8 +113,44 @@ void ChunkWorker::append_id(DocRecord doc, ChunkResult* out) const {
   } else {
     out->ids += std::to_string(doc.line);
   }
+  const size_t begin = out->docs.empty() ? 0 : out->docs.back().id_end;
+  doc.id_hash = id_hash(std::string_view(out->ids).substr(begin));
   doc.id_end = static_cast<uint32_t>(out->ids.size());
   out->docs.push_back(doc);
+}
+
+void remove_documents(const std::vector<size_t>& sorted, ChunkResult* out) {
+  const size_t n = out->docs.size();
+  const size_t sig = n == 0 ? 0 : out->signatures.size() / n;
+  std::string ids;
+  size_t kept = 0, next = 0, term = 0, kept_terms = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t id_begin = i == 0 ? 0 : out->docs[i - 1].id_end;
+    const size_t terms = out->story_sizes.empty() ? 0 : out->story_sizes[i];
+    const bool drop = next < sorted.size() && sorted[next] == i;
+    if (drop) {
+      ++next;
+    } else {
+      DocRecord doc = out->docs[i];
+      ids.append(out->ids, id_begin, doc.id_end - id_begin);
+      doc.id_end = static_cast<uint32_t>(ids.size());
+      if (kept != i) {  // moved down over removed documents
+        std::copy_n(out->signatures.begin() + i * sig, sig,
+                    out->signatures.begin() + kept * sig);
+        std::copy_n(out->story_terms.begin() + term, terms,
+                    out->story_terms.begin() + kept_terms);
+        if (!out->story_sizes.empty()) out->story_sizes[kept] = terms;
+      }
+      kept_terms += terms;
+      out->docs[kept++] = doc;
+    }
+    term += terms;
+  }
+  out->docs.resize(kept);
+  out->ids = std::move(ids);
+  out->signatures.resize(kept * sig);
+  out->story_terms.resize(kept_terms);
+  if (!out->story_sizes.empty()) out->story_sizes.resize(kept);
 }
 
 void ChunkWorker::count_terms(const Chunk& chunk,

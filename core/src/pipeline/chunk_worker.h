@@ -25,6 +25,7 @@ struct DocRecord {
   uint64_t line = 0;            // 0-based across all inputs
   uint64_t offset = 0;          // of the line in its input's bytes
   uint32_t id_end = 0;          // end of the id in ChunkResult::ids
+  uint64_t id_hash = 0;         // id_hash() of the id
   bool empty = false;           // no tokens: never merged
 };
 
@@ -58,6 +59,10 @@ struct ChunkResult {
     rejects.clear();
   }
 };
+
+// Removes the documents at `sorted` (ascending indexes into out->docs) and
+// their ids, signatures and story terms from `out`.
+void remove_documents(const std::vector<size_t>& sorted, ChunkResult* out);
 
 // Reusable per-thread state. Not thread-safe: one per worker.
 class ChunkWorker {

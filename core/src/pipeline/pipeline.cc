@@ -751,7 +751,10 @@ class DedupJob {
   Status check_index_options() const;
   Status prepare_second_pass();
   // Pass 1's serial end: one chunk's documents and rejected lines, in order.
-  void collect(const Work& work, const JsonlReader& reader);
+  void collect(Work& work, const JsonlReader& reader);
+  // Finds the documents of `work` whose id repeats an earlier one's
+  // (DedupOptions::duplicate_ids); kReject turns them into rejected lines.
+  void check_ids(Work& work);
   void report_progress(const JsonlReader& reader);
   std::span<const uint8_t> sketch_bytes(size_t doc) const;
 
@@ -775,6 +778,7 @@ class DedupJob {
   internal::SourceOpener opener_;  // tees stdin into the spool
   IdfModel model_;
   Corpus corpus_;
+  internal::IdTable ids_seen_;  // pass 1 only
   std::vector<DocPair> pairs_;
   std::vector<DocId> rep_;
   internal::IndexVerdicts verdicts_;
@@ -789,11 +793,11 @@ Status DedupJob::open() {
     return Status::InvalidArgument("stdin ('-') can be an input only once");
   }
   NEARDUP_RETURN_IF_ERROR(check_index_options());
+  NEARDUP_RETURN_IF_ERROR(check_inputs(inputs_));
   NEARDUP_RETURN_IF_ERROR(open_sinks(outputs_, &sinks_));
   describe_parameters();
   arena_ = std::make_unique<tbb::task_arena>(stats_.threads);
   return prepare_second_pass();
-  NEARDUP_RETURN_IF_ERROR(check_inputs(inputs_));
 }
 
 void DedupJob::describe_parameters() {
@@ -868,7 +872,62 @@ Status DedupJob::load_model() {
   return Status::OK();
 }
 
-void DedupJob::collect(const Work& work, const JsonlReader& reader) {
+void DedupJob::check_ids(Work& work) {
+  const Chunk& chunk = work.chunk;
+  ChunkResult& result = work.result;
+  const DocId base = static_cast<DocId>(corpus_.size());
+  const auto chunk_id = [&](size_t i) {
+    const size_t begin = i == 0 ? 0 : result.docs[i - 1].id_end;
+    return std::string_view(result.ids).substr(begin,
+                                               result.docs[i].id_end - begin);
+  };
+  std::vector<size_t> kept;  // chunk documents given numbers base, base + 1...
+  std::vector<size_t> repeated;
+  const internal::IdTable::IdText id_of = [&](DocId doc) {
+    return doc < base ? corpus_.id(doc) : chunk_id(kept[doc - base]);
+  };
+  for (size_t i = 0; i < result.docs.size(); ++i) {
+    const DocId doc = base + static_cast<DocId>(kept.size());
+    if (ids_seen_.find_or_add(result.docs[i].id_hash, chunk_id(i), doc,
+                              id_of) == doc) {
+      kept.push_back(i);
+      continue;
+    }
+    repeated.push_back(i);
+    const uint64_t file_line =
+        result.docs[i].line - chunk.first_line + chunk.first_file_line;
+    ++stats_.duplicate_ids;
+    if (stats_.first_duplicate_id.empty()) {
+      stats_.first_duplicate_id = inputs_[chunk.input] + ":" +
+                                  std::to_string(file_line + 1) +
+                                  " repeats the id ";
+      internal::append_json_string(chunk_id(i), &stats_.first_duplicate_id);
+      stats_.first_duplicate_id += " of an earlier document";
+    }
+    // kKeep: a document like any other, numbered as the next one.
+    if (options_.duplicate_ids == DuplicateIds::kKeep) {
+      kept.push_back(i);
+      continue;
+    }
+    std::string detail = "the id ";
+    internal::append_json_string(chunk_id(i), &detail);
+    detail += " repeats an earlier document's";
+    const size_t span = result.docs[i].line - chunk.first_line;
+    result.rejects.push_back({file_line, chunk.lines[span].length,
+                              RejectReason::kDuplicateId, std::move(detail)});
+  }
+  if (options_.duplicate_ids == DuplicateIds::kReject && !repeated.empty()) {
+    internal::remove_documents(repeated, &result);
+    std::stable_sort(result.rejects.begin(), result.rejects.end(),
+                     [](const internal::Rejection& a,
+                        const internal::Rejection& b) {
+                       return a.file_line < b.file_line;
+                     });
+  }
+}
+
+void DedupJob::collect(Work& work, const JsonlReader& reader) {
+  check_ids(work);
   const Chunk& chunk = work.chunk;
   const ChunkResult& result = work.result;
   stats_.lines_read += chunk.lines.size();
@@ -931,6 +990,7 @@ Status DedupJob::read_and_sketch() {
                                             pool.put(work);
                                           }));
   });
+  ids_seen_.clear();
   NEARDUP_RETURN_IF_ERROR(failure_);
   if (sinks_.rejects) {
     NEARDUP_RETURN_IF_ERROR(sinks_.rejects->append(reject_batch_));
@@ -1009,7 +1069,7 @@ Status DedupJob::write() {
     NEARDUP_RETURN_IF_ERROR(sinks_.stats->append(stats_to_json(stats_)));
     NEARDUP_RETURN_IF_ERROR(sinks_.stats->finish());
   }
-  return Status::OK();
+  return commit_sinks(&sinks_);
 }
 
 Status DedupJob::check_index_options() const {
@@ -1076,7 +1136,7 @@ Status DedupJob::add_to_index() {
       internal::IndexAccess::add_columns(index_.add_to, columns));
   stats_.added_to_index = corpus_.size();
   stats_.match_seconds += seconds_since(add_start);
-  return commit_sinks(&sinks_);
+  return Status::OK();
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ std::string_view reject_reason_name(RejectReason reason) {
       return "bad_id";
     case RejectReason::kTruncatedInput:
       return "truncated_input";
+    case RejectReason::kDuplicateId:
+      return "duplicate_id";
   }
   return "unknown";
 }
@@ -101,6 +103,7 @@ std::string stats_to_json(const DedupStats& s) {
   reasons += "}";
   field(&out, "rejected_by_reason", reasons);
   field(&out, "empty_documents", u(s.empty_documents));
+  field(&out, "duplicate_ids", u(s.duplicate_ids));
   field(&out, "distinct_fingerprints", u(s.distinct_fingerprints));
   field(&out, "candidate_pairs", u(s.candidate_pairs));
   field(&out, "verified_pairs", u(s.verified_pairs));
