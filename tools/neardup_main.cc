@@ -64,6 +64,21 @@ void draw_progress(const neardup::Progress& p) {
   std::fputs(line, stderr);
 }
 
+// Repeated ids: a warning (kept) or a count of the rejected lines.
+void print_duplicate_ids(const neardup::DedupStats& s) {
+  if (s.duplicate_ids == 0) return;
+  const bool rejected = s.rejected_by_reason[static_cast<int>(
+                            neardup::RejectReason::kDuplicateId)] > 0;
+  std::fprintf(
+      stderr,
+      rejected ? "neardup: %llu lines rejected as duplicate_id (first: %s)\n"
+               : "neardup: warning: %llu documents repeat an earlier "
+                 "document's id (first: %s); all are kept, and "
+                 "--duplicate-ids reject would keep the first only\n",
+      static_cast<unsigned long long>(s.duplicate_ids),
+      s.first_duplicate_id.c_str());
+}
+
 void print_summary(const neardup::DedupStats& s) {
   const double secs = s.total_seconds > 0 ? s.total_seconds : 1e-9;
   std::fprintf(stderr,
@@ -78,19 +93,7 @@ void print_summary(const neardup::DedupStats& s) {
                static_cast<unsigned long long>(s.largest_cluster),
                s.total_seconds, human_count(s.documents / secs * 60).c_str(),
                s.uncompressed_bytes / 1e6 / secs);
-  if (s.duplicate_ids > 0) {
-    const bool rejected = s.rejected_by_reason[static_cast<int>(
-                              neardup::RejectReason::kDuplicateId)] > 0;
-    std::fprintf(
-        stderr,
-        rejected ? "neardup: %llu lines rejected as duplicate_id (first: %s)\n"
-                 : "neardup: warning: %llu documents repeat an earlier "
-                   "document's id (first: %s); the clusters file has one line "
-                   "per document, in input order; --duplicate-ids reject "
-                   "keeps the first\n",
-        static_cast<unsigned long long>(s.duplicate_ids),
-        s.first_duplicate_id.c_str());
-  }
+  print_duplicate_ids(s);
   if (s.index_entries > 0 || s.added_to_index > 0) {
     std::fprintf(stderr,
                  "neardup: index of %llu entries: %llu documents matched, "
@@ -796,6 +799,7 @@ void print_index_summary(const neardup::DedupStats& s,
       info.file_bytes / 1e6,
       info.entries ? static_cast<double>(info.file_bytes) / info.entries : 0.0,
       s.total_seconds);
+  print_duplicate_ids(s);
 }
 
 // index build and index add: read, sketch, add, save.
