@@ -685,6 +685,29 @@ Status make_directory(const std::string& dir) {
       dir + ": cannot create index directory: " + std::strerror(errno));
 }
 
+// Removes the run files of `dir` that `listed` (the new MANIFEST's) does not
+// name: a save killed between writing a run and the MANIFEST leaves one, and
+// no reader can be using it, since no MANIFEST ever listed it. Only one
+// process saves to a directory at a time, so none is being written.
+void remove_unlisted_runs(const std::string& dir,
+                          const std::vector<std::string>& listed) {
+  std::vector<std::string> unlisted;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      unsigned long long n = 0;
+      char tail[8] = {};
+      const std::string name = e->d_name;
+      if (std::sscanf(name.c_str(), "run-%llu.%4s", &n, tail) == 2 &&
+          std::strcmp(tail, "ndr") == 0 &&
+          std::find(listed.begin(), listed.end(), name) == listed.end()) {
+        unlisted.push_back(name);
+      }
+    }
+    ::closedir(d);
+  }
+  for (const std::string& name : unlisted) ::unlink(join(dir, name).c_str());
+}
+
 void sync_directory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
@@ -765,6 +788,7 @@ Status Index::Impl::save_to(const std::string& to, bool fresh) {
   dir = to;
   for (const std::string& f : obsolete) ::unlink(join(dir, f).c_str());
   obsolete.clear();
+  remove_unlisted_runs(dir, files);
   return Status::OK();
 }
 
