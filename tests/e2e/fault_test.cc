@@ -159,11 +159,15 @@ class FaultTest : public ::testing::Test {
   static void SetUpTestSuite() {
     ::signal(SIGPIPE, SIG_IGN);  // a killed reader fails our write() instead
     data_ = new TempDir;
-    // About 1 s of dedup on 2 cores: room for kills in every stage.
-    big_ = make_dump(*data_, "big.jsonl", 24000, 11);
     small_ = make_dump(*data_, "small.jsonl", 3000, 12);
   }
   static void TearDownTestSuite() { delete data_; }
+  // About 1 s of dedup on 2 cores: room for kills in every stage. Made on
+  // first use, since ctest runs each test in a process of its own.
+  static const std::string& big() {
+    if (big_.empty()) big_ = make_dump(*data_, "big.jsonl", 24000, 11);
+    return big_;
+  }
 
   static TempDir* data_;
   static std::string big_, small_;
@@ -196,20 +200,23 @@ bool complete_stats(const std::string& text) {
 
 TEST_F(FaultTest, KilledDedupLeavesOldOrNewOutputsAndNothingElse) {
   TempDir full;
-  Exit e = run({dedup_args(full, big_)}, scratch_);
+  Exit e = run({dedup_args(full, big())}, scratch_);
   ASSERT_EQ(e.code, 0) << e.err;
   const auto start = std::chrono::steady_clock::now();
-  e = run({dedup_args(full, big_)}, scratch_);
+  e = run({dedup_args(full, big())}, scratch_);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   ASSERT_EQ(e.code, 0) << e.err;
   int old_seen = 0, new_seen = 0;
-  // From 5 ms to just past the run's length, spaced geometrically.
+  // From 5 ms to the run's length, spaced geometrically, then one kill well
+  // after it (a busy machine may have slowed the run).
   for (int point = 0; point < 10; ++point) {
-    const double delay = 0.005 * std::pow(seconds * 1.1 / 0.005, point / 9.0);
+    const double delay = point == 9
+                             ? 2.5 * seconds
+                             : 0.005 * std::pow(seconds / 0.005, point / 8.0);
     for (const std::string& name : kOutputs) write_file(out_.file(name), kOld);
-    const pid_t pid = spawn({dedup_args(out_, big_)});
+    const pid_t pid = spawn({dedup_args(out_, big())});
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     ::kill(pid, SIGKILL);
     wait_for(pid, "");
@@ -233,21 +240,21 @@ TEST_F(FaultTest, KilledDedupLeavesOldOrNewOutputsAndNothingElse) {
 
 TEST_F(FaultTest, KilledIndexBuildAndAddLeaveAnIndexThatOpens) {
   const std::string index = out_.file("idx");
-  ASSERT_EQ(run({{"index", "build", "-q", "-o", index, big_}}, scratch_).code,
+  ASSERT_EQ(run({{"index", "build", "-q", "-o", index, big()}}, scratch_).code,
             0);
   const long built = index_entries(index, scratch_);
   fs::remove_all(index);
   ASSERT_EQ(run({{"index", "build", "-q", "-o", index, small_}}, scratch_).code,
             0);
   const long small = index_entries(index, scratch_);
-  ASSERT_EQ(run({{"index", "add", "-q", index, big_}}, scratch_).code, 0);
+  ASSERT_EQ(run({{"index", "add", "-q", index, big()}}, scratch_).code, 0);
   const long added = index_entries(index, scratch_);
   ASSERT_EQ(added, small + built);
   for (int point = 0; point < 8; ++point) {
     const double delay = 0.005 * std::pow(1.2 / 0.005, point / 7.0);
     // build: no index, or the whole one.
     fs::remove_all(index);
-    pid_t pid = spawn({{"index", "build", "-q", "-o", index, big_}});
+    pid_t pid = spawn({{"index", "build", "-q", "-o", index, big()}});
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     ::kill(pid, SIGKILL);
     wait_for(pid, "");
@@ -259,7 +266,7 @@ TEST_F(FaultTest, KilledIndexBuildAndAddLeaveAnIndexThatOpens) {
     fs::remove_all(index);
     ASSERT_EQ(
         run({{"index", "build", "-q", "-o", index, small_}}, scratch_).code, 0);
-    pid = spawn({{"index", "add", "-q", index, big_}});
+    pid = spawn({{"index", "add", "-q", index, big()}});
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     ::kill(pid, SIGKILL);
     wait_for(pid, "");
