@@ -347,5 +347,65 @@ TEST_F(CompressedTest, ANamedCompressedFileWithADamagedStartIsReported) {
   EXPECT_EQ(read_file_lines(dir_.file("s.jsonl")).size(), 1u);
 }
 
+// Every line of `path` as "kind length bytes" (no bytes for kTooLong, or for
+// kTruncated over the limit).
+std::vector<std::string> described_lines(const std::string& path,
+                                         size_t chunk_bytes,
+                                         size_t max_line_bytes) {
+  JsonlReader reader({path}, chunk_bytes, max_line_bytes);
+  std::vector<std::string> out;
+  Chunk chunk;
+  while (true) {
+    Result<bool> more = reader.next(&chunk);
+    EXPECT_TRUE(more.ok()) << more.status().to_string();
+    if (!more.ok() || !*more) break;
+    for (const LineSpan& s : chunk.lines) {
+      const bool kept =
+          s.kind != LineKind::kTooLong &&
+          !(s.kind == LineKind::kTruncated && s.length > max_line_bytes);
+      out.push_back(
+          std::to_string(static_cast<int>(s.kind)) + " " +
+          std::to_string(s.length) + " " +
+          (kept ? std::string(chunk.data() + s.offset, s.length) : ""));
+    }
+  }
+  return out;
+}
+
+// Found by tests/fuzz/jsonl_reader_fuzz (issue 12): a zstd read that met the
+// damage dropped the bytes it had decoded in the same call, so the lines
+// depended on the read size, and an over-long line cut off by the damage
+// hid the damage (too_long, no truncated_input).
+TEST_F(CompressedTest, Issue12DamagedZstdReadsTheSameAtAnyChunkSize) {
+  const std::string damaged(
+      "\x28\xb5\x2f\xfd\x00\x2f\x20\x00\x00\xec\x00\x60\x30\x02\xff\x01"
+      "\n11\xff\xff\x1f\x8b\n\n",
+      25);
+  testing::write_file(dir_.file("r.jsonl.zst"), damaged);
+  for (size_t max_line_bytes : {size_t{1}, size_t{1} << 20}) {
+    const std::vector<std::string> whole =
+        described_lines(dir_.file("r.jsonl.zst"), 1 << 16, max_line_bytes);
+    ASSERT_FALSE(whole.empty());
+    EXPECT_EQ(whole.back()[0], '3') << "the damage is reported last";
+    for (size_t chunk_bytes : {1, 7, 100, 5000}) {
+      EXPECT_EQ(described_lines(dir_.file("r.jsonl.zst"), chunk_bytes,
+                                max_line_bytes),
+                whole)
+          << chunk_bytes << " " << max_line_bytes;
+    }
+  }
+}
+
+TEST_F(CompressedTest, Issue12OverlongLineCutByDamageIsTruncated) {
+  std::string packed = testing::gzip(data_ + std::string(100000, 'x'));
+  packed.resize(packed.size() - 8);  // loses the end of the long last line
+  testing::write_file(dir_.file("long.gz"), packed);
+  const std::vector<std::string> lines =
+      described_lines(dir_.file("long.gz"), 4096, 1000);
+  ASSERT_EQ(lines.size(), 3001u);
+  EXPECT_EQ(lines.back().substr(0, 2), "3 ");
+  EXPECT_GT(std::stoul(lines.back().substr(2)), 1000u);
+}
+
 }  // namespace
 }  // namespace neardup::internal

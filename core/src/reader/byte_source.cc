@@ -160,10 +160,32 @@ class ZstdSource final : public ByteSource {
       : raw_(std::move(raw)),
         path_(std::move(path)),
         in_(ZSTD_DStreamInSize()),
+        out_(ZSTD_DStreamOutSize()),
         stream_(ZSTD_createDStream()) {}
   ~ZstdSource() override { ZSTD_freeDStream(stream_); }
 
+  // Serves reads from out_, which decode() fills whole. zstd decodes a
+  // frame that fits the output space in one step, all or nothing, so with
+  // the caller's buffer what a damaged stream yields would depend on the
+  // read sizes (and so on --chunk-bytes).
   Result<size_t> read(char* dst, size_t n) override {
+    if (out_pos_ == out_end_) {
+      if (!pending_error_.ok()) return pending_error_;
+      Result<size_t> got = decode(out_.data(), out_.size());
+      if (!got.ok()) return got;
+      out_pos_ = 0;
+      out_end_ = *got;
+    }
+    const size_t take = std::min(n, out_end_ - out_pos_);
+    std::memcpy(dst, out_.data() + out_pos_, take);
+    out_pos_ += take;
+    return take;
+  }
+
+  uint64_t raw_bytes_read() const override { return raw_->raw_bytes_read(); }
+
+ private:
+  Result<size_t> decode(char* dst, size_t n) {
     ZSTD_outBuffer out{dst, n, 0};
     while (out.pos == 0) {
       if (in_buf_.pos == in_buf_.size && !raw_eof_) {
@@ -176,8 +198,12 @@ class ZstdSource final : public ByteSource {
       const size_t in_before = in_buf_.pos;
       const size_t rc = ZSTD_decompressStream(stream_, &out, &in_buf_);
       if (ZSTD_isError(rc)) {
-        return Status::Corruption(
+        Status error = Status::Corruption(
             path_ + ": corrupt zstd data: " + ZSTD_getErrorName(rc));
+        // Hand out what was decoded before the damage; report it next time.
+        if (out.pos == 0) return error;
+        pending_error_ = std::move(error);
+        return out.pos;
       }
       // 0 means a frame is complete and flushed; a call that made no progress
       // says nothing new.
@@ -193,14 +219,15 @@ class ZstdSource final : public ByteSource {
     return out.pos;
   }
 
-  uint64_t raw_bytes_read() const override { return raw_->raw_bytes_read(); }
-
- private:
   std::unique_ptr<ByteSource> raw_;
   std::string path_;
   std::vector<char> in_;
+  std::vector<char> out_;  // decoded bytes [out_pos_, out_end_) not yet read
+  size_t out_pos_ = 0;
+  size_t out_end_ = 0;
   ZSTD_DStream* stream_;
   ZSTD_inBuffer in_buf_{nullptr, 0, 0};
+  Status pending_error_;
   bool raw_eof_ = false;
   bool frame_done_ = true;
 };

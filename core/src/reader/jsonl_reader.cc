@@ -171,7 +171,10 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
   if (eof) {
     const size_t partial = chunk->size_ - line_start;
     if (skipping) {
-      add_line(chunk, 0, skipped + partial, LineKind::kTooLong);
+      // An over-long line cut off by damaged data is the input's truncated
+      // tail: the damage must be reported, not hidden behind too_long.
+      add_line(chunk, 0, skipped + partial,
+               input_failed_ ? LineKind::kTruncated : LineKind::kTooLong);
       chunk->size_ = line_start;
     } else if (input_failed_) {
       add_line(chunk, line_start, partial, LineKind::kTruncated);

@@ -20,10 +20,12 @@ namespace neardup::internal {
 inline constexpr size_t kParsePadding = 64;
 
 enum class LineKind : uint8_t {
-  kComplete,   // ended by '\n'
-  kLast,       // the input's last line, without '\n'
-  kTooLong,    // longer than max_line_bytes; its bytes are not kept
-  kTruncated,  // tail of an input whose decompression failed
+  kComplete,  // ended by '\n'
+  kLast,      // the input's last line, without '\n'
+  kTooLong,   // longer than max_line_bytes; its bytes are not kept
+  // Tail of an input whose decompression failed. If it is longer than
+  // max_line_bytes, its bytes are not kept either (as for kTooLong).
+  kTruncated,
 };
 
 struct LineSpan {
