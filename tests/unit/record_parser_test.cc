@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "reader/jsonl_reader.h"
@@ -75,6 +76,87 @@ TEST_F(RecordParserTest, EscapedNulIsText) {
   const ParsedRecord& r = parse(R"({"text": "a\u0000b"})");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.text, std::string("a\0b", 3));
+}
+
+// A line is accepted iff it is exactly one valid JSON object: On Demand
+// alone checked only the fields it visited.
+TEST_F(RecordParserTest, TwoObjectsOnOneLineAreBadJson) {
+  EXPECT_FALSE(parse(R"({"id": "a", "text": "x"}{"id": "b", "text": "y"})").ok);
+  EXPECT_EQ(record_.reason, RejectReason::kBadJson);
+  EXPECT_FALSE(parse(R"({"id": "a", "text": "x"} {"id": "b"})").ok);
+  EXPECT_EQ(record_.reason, RejectReason::kBadJson);
+}
+
+TEST_F(RecordParserTest, TrailingContentIsBadJson) {
+  for (const char* line :
+       {R"({"text": "x"} trailing)", R"({"text": "x"},)", R"({"text": "x"}])",
+        R"({"text": "x"} 1)", R"({"text": "x"}})"}) {
+    EXPECT_FALSE(parse(line).ok) << line;
+    EXPECT_EQ(record_.reason, RejectReason::kBadJson) << line;
+  }
+}
+
+TEST_F(RecordParserTest, InvalidUnvisitedValuesAreBadJson) {
+  for (const char* line : {
+           R"({"id": "a", "text": "x", "bad": tru})",
+           R"({"id": "a", "text": "x", "bad": 01})",
+           R"({"id": "a", "text": "x", "bad": "\q"})",
+           R"({"id": "a", "text": "x", "bad": [1,]})",
+           R"({"id": "a", "text": "x", "bad": {"k" 1}})",
+           R"({"id": "a", "text": "x",, "more": 1})",
+           R"({"bad": nul, "id": "a", "text": "x"})",
+           R"({"id": "a", "text": "x", "bad": 1e400})",
+       }) {
+    EXPECT_FALSE(parse(line).ok) << line;
+    EXPECT_EQ(record_.reason, RejectReason::kBadJson) << line;
+    EXPECT_FALSE(record_.detail.empty()) << line;
+  }
+  // Valid values of every kind in fields nobody reads are fine.
+  EXPECT_TRUE(parse(R"({"a": [1, -2.5e3, true, false, null, {"b": "é"}],)"
+                    R"( "text": "x"})")
+                  .ok)
+      << record_.detail;
+}
+
+TEST_F(RecordParserTest, TopLevelArrayOrScalarIsBadJson) {
+  for (const char* line :
+       {R"([{"text": "x"}])", R"("text")", "42", "null", "true", R"([])"}) {
+    EXPECT_FALSE(parse(line).ok) << line;
+    EXPECT_EQ(record_.reason, RejectReason::kBadJson) << line;
+  }
+}
+
+TEST_F(RecordParserTest, WhitespaceAroundTheObjectIsAllowed) {
+  for (const char* line : {" \t{\"text\": \"x\"} \t", "\r{\"text\": \"x\"}\r",
+                           "{ \"text\" :\t\"x\" }"}) {
+    EXPECT_TRUE(parse(line).ok) << line << ": " << record_.detail;
+    EXPECT_EQ(record_.text, "x");
+  }
+}
+
+TEST_F(RecordParserTest, PointersThatLeadNowhereFindNothing) {
+  RecordParser nested("/body/0/text", "/meta/id");
+  for (const char* line : {R"({"meta": "scalar", "body": [{"text": "t"}]})",
+                           R"({"meta": [], "body": [{"text": "t"}]})",
+                           R"({"body": [{"text": "t"}]})"}) {
+    buffer_ = std::string(line) + std::string(kParsePadding, ' ');
+    nested.parse(std::string_view(buffer_.data(), std::strlen(line)), &record_);
+    EXPECT_TRUE(record_.ok) << line << ": " << record_.detail;
+    EXPECT_FALSE(record_.has_id) << line;
+    EXPECT_EQ(record_.text, "t");
+  }
+  for (const char* line : {R"({"body": "scalar"})", R"({"body": []})"}) {
+    buffer_ = std::string(line) + std::string(kParsePadding, ' ');
+    nested.parse(std::string_view(buffer_.data(), std::strlen(line)), &record_);
+    EXPECT_EQ(record_.reason, RejectReason::kMissingField) << line;
+  }
+}
+
+TEST_F(RecordParserTest, NumericIdsKeepTheirToken) {
+  EXPECT_EQ(parse(R"({"id": 1.50, "text": "t"})").id, "1.50");
+  EXPECT_EQ(parse(R"({"id": -7e2, "text": "t"})").id, "-7e2");
+  EXPECT_EQ(parse(R"({"id":18446744073709551615,"text":"t"})").id,
+            "18446744073709551615");
 }
 
 TEST_F(RecordParserTest, ReusableAfterErrors) {

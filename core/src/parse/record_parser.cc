@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <cstring>
 
 #include "reader/jsonl_reader.h"
@@ -24,23 +25,57 @@ RejectReason reason_of(simdjson::error_code error) {
                                        : RejectReason::kBadJson;
 }
 
+bool is_json_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' ||
-                        s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
+  while (!s.empty() && is_json_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_json_space(s.front())) s.remove_prefix(1);
   return s;
+}
+
+// The number as text when its token cannot be found (see number_token()).
+std::string format_number(simdjson::dom::element number) {
+  char buffer[32];
+  std::to_chars_result r{buffer, {}};
+  if (number.is_int64()) {
+    r = std::to_chars(buffer, buffer + sizeof(buffer),
+                      number.get_int64().value_unsafe());
+  } else if (number.is_uint64()) {
+    r = std::to_chars(buffer, buffer + sizeof(buffer),
+                      number.get_uint64().value_unsafe());
+  } else {
+    r = std::to_chars(buffer, buffer + sizeof(buffer),
+                      number.get_double().value_unsafe());
+  }
+  return std::string(buffer, r.ptr);
 }
 
 }  // namespace
 
 struct RecordParser::Impl {
-  simdjson::ondemand::parser parser;
+  // Validates the whole line and finds the fields. On Demand alone would
+  // check only what it visits: a second object or a bad value in an
+  // unvisited field would pass.
+  simdjson::dom::parser dom;
+  // Only for numeric ids, whose JSON token (e.g. 1.50) the DOM drops.
+  simdjson::ondemand::parser ondemand;
   std::string text_pointer;
   std::string id_pointer;
+
+  // The JSON token of the number at id_pointer in `line` (already valid).
+  bool number_token(std::string_view line, std::string* out) {
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::value value;
+    if (ondemand.iterate(line.data(), line.size(), line.size() + kParsePadding)
+            .get(doc) ||
+        doc.at_pointer(id_pointer).get(value)) {
+      return false;
+    }
+    out->assign(trim(value.raw_json_token()));
+    return true;
+  }
 };
 
 RecordParser::RecordParser(std::string text_pointer, std::string id_pointer)
@@ -58,86 +93,64 @@ void RecordParser::parse(std::string_view line, ParsedRecord* out) {
   out->text = {};
   out->detail.clear();
 
-  // On Demand validates only what it visits; a record must at least look
-  // like one complete object, which also catches truncated lines.
+  // A line is one JSON object, with JSON whitespace around it allowed. This
+  // quick look names the common failure (a cut-off line); the parse below
+  // decides.
   const std::string_view body = trim(line);
   if (body.empty() || body.front() != '{' || body.back() != '}') {
     reject(out, RejectReason::kBadJson, "not a JSON object on one line");
     return;
   }
-  // simdjson On Demand lets raw control bytes through inside strings; a raw
-  // NUL is never valid JSON and usually means binary garbage.
+  // simdjson lets raw control bytes through inside strings; a raw NUL is
+  // never valid JSON and usually means binary garbage.
   if (std::memchr(line.data(), '\0', line.size()) != nullptr) {
     reject(out, RejectReason::kBadJson, "raw NUL byte");
     return;
   }
-  simdjson::ondemand::document doc;
+  simdjson::dom::element root;
   simdjson::error_code error =
-      impl_->parser
-          .iterate(line.data(), line.size(), line.size() + kParsePadding)
-          .get(doc);
+      impl_->dom.parse(line.data(), line.size(), /*realloc_if_needed=*/false)
+          .get(root);
   if (error) {
     reject(out, reason_of(error), simdjson::error_message(error));
     return;
   }
 
-  // The id first: reading the text last keeps its unescaped view valid.
-  simdjson::ondemand::value id_value;
-  error = doc.at_pointer(impl_->id_pointer).get(id_value);
-  if (!error) {
-    simdjson::ondemand::json_type type;
-    error = id_value.type().get(type);
-    if (!error) {
-      switch (type) {
-        case simdjson::ondemand::json_type::string: {
-          std::string_view id;
-          error = id_value.get_string().get(id);
-          if (!error) {
-            out->id.assign(id);
-            out->has_id = true;
-          }
-          break;
-        }
-        case simdjson::ondemand::json_type::number:
-          out->id.assign(trim(id_value.raw_json_token()));
-          out->has_id = true;
-          break;
-        case simdjson::ondemand::json_type::null:
-          break;
-        default:
-          reject(out, RejectReason::kBadId,
-                 impl_->id_pointer + " is not a string, number or null");
-          return;
-      }
+  // A pointer that leads nowhere (no such field, an index past the end, a
+  // path through a scalar) finds no value.
+  simdjson::dom::element id;
+  if (!root.at_pointer(impl_->id_pointer).get(id)) {
+    switch (id.type()) {
+      case simdjson::dom::element_type::STRING:
+        out->id.assign(id.get_string().value_unsafe());
+        out->has_id = true;
+        break;
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE:
+        if (!impl_->number_token(line, &out->id)) out->id = format_number(id);
+        out->has_id = true;
+        break;
+      case simdjson::dom::element_type::NULL_VALUE:
+        break;
+      default:
+        reject(out, RejectReason::kBadId,
+               impl_->id_pointer + " is not a string, number or null");
+        return;
     }
   }
-  if (error && error != simdjson::NO_SUCH_FIELD) {
-    reject(out, reason_of(error), simdjson::error_message(error));
-    return;
-  }
 
-  simdjson::ondemand::value text_value;
-  error = doc.at_pointer(impl_->text_pointer).get(text_value);
-  if (error == simdjson::NO_SUCH_FIELD) {
+  simdjson::dom::element text;
+  if (root.at_pointer(impl_->text_pointer).get(text)) {
     reject(out, RejectReason::kMissingField, "no " + impl_->text_pointer);
     return;
   }
-  if (error) {
-    reject(out, reason_of(error), simdjson::error_message(error));
-    return;
-  }
-  simdjson::ondemand::json_type type;
-  error = text_value.type().get(type);
-  if (!error && type != simdjson::ondemand::json_type::string) {
+  if (!text.is_string()) {
     reject(out, RejectReason::kNotString,
            impl_->text_pointer + " is not a string");
     return;
   }
-  if (!error) error = text_value.get_string().get(out->text);
-  if (error) {
-    reject(out, reason_of(error), simdjson::error_message(error));
-    return;
-  }
+  out->text = text.get_string().value_unsafe();
   out->ok = true;
 }
 

@@ -1,4 +1,4 @@
-// Extracts the id and text fields of one JSONL record with simdjson On Demand.
+// Extracts the id and text fields of one JSONL record with simdjson.
 
 #ifndef NEARDUP_SRC_PARSE_RECORD_PARSER_H_
 #define NEARDUP_SRC_PARSE_RECORD_PARSER_H_
@@ -29,8 +29,11 @@ class RecordParser {
   RecordParser& operator=(const RecordParser&) = delete;
 
   // Parses `line` (no newline, no trailing CR). REQUIRES: kParsePadding
-  // readable bytes after line.data() + line.size(). Only the id and text
-  // fields are visited.
+  // readable bytes after line.data() + line.size(). The line is accepted iff
+  // it is exactly one valid JSON object (JSON whitespace around it allowed,
+  // every value checked, not only the id and text) without a raw NUL byte,
+  // the text pointer finds a string, and the id pointer finds a string, a
+  // number, null or nothing. A pointer that leads nowhere finds nothing.
   void parse(std::string_view line, ParsedRecord* out);
 
  private:
