@@ -20,3 +20,16 @@ if(NEARDUP_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${NEARDUP_SANITIZE})
 endif()
+# Fuzzing: every target gets coverage instrumentation and ASan + UBSan; only
+# the fuzz executables link libFuzzer's main (tests/fuzz/CMakeLists.txt).
+if(NEARDUP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "NEARDUP_FUZZ needs clang (e.g. CXX=clang++-16)")
+  endif()
+  if(NEARDUP_SANITIZE)
+    message(FATAL_ERROR "NEARDUP_FUZZ brings its own sanitizers; unset NEARDUP_SANITIZE")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
