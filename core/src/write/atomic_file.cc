@@ -107,15 +107,22 @@ AtomicFile::~AtomicFile() {
   if (!temp_.empty() && !committed_) ::unlink(temp_.c_str());
 }
 
+Status AtomicFile::sync() {
+  if (in_place_ || synced_) return Status::OK();
+  // EINVAL: a file that cannot be synced, which is no error here.
+  if (::fsync(fd_) != 0 && errno != EINVAL) {
+    return io_error(path_, "fsync failed");
+  }
+  synced_ = true;
+  return Status::OK();
+}
+
 Status AtomicFile::commit() {
   if (in_place_) {
     committed_ = true;
     return Status::OK();
   }
-  // EINVAL: a file that cannot be synced, which is no error here.
-  if (::fsync(fd_) != 0 && errno != EINVAL) {
-    return io_error(path_, "fsync failed");
-  }
+  NEARDUP_RETURN_IF_ERROR(sync());
   if (temp_.empty()) {
     NEARDUP_RETURN_IF_ERROR(publish_unnamed());
   } else if (::rename(temp_.c_str(), path_.c_str()) != 0) {

@@ -35,6 +35,11 @@ class AtomicFile {
   int fd() const { return fd_; }
   const std::string& path() const { return path_; }
 
+  // Flushes the data to disk; the file stays unnamed. Optional: commit()
+  // syncs too, but a caller with several files syncs them all first, so
+  // that their renames follow each other closely.
+  [[nodiscard]] Status sync();
+
   // Syncs the data, then puts it at `path` in one rename (replacing any old
   // file) and syncs the directory. The caller has written everything. On
   // failure the old file is untouched. Call at most once.
@@ -52,6 +57,7 @@ class AtomicFile {
   std::string path_;
   std::string temp_;  // the named fallback's temporary file, else empty
   bool in_place_;     // not a regular file: written directly
+  bool synced_ = false;
   bool committed_ = false;
 };
 

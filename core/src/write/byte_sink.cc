@@ -80,6 +80,7 @@ class FileSink final : public ByteSink {
   Status finish() override {
     if (finished_) return Status::OK();
     NEARDUP_RETURN_IF_ERROR(flush_buffer(true));
+    if (file_) NEARDUP_RETURN_IF_ERROR(file_->sync());
     finished_ = true;
     return Status::OK();
   }

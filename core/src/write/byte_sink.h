@@ -18,9 +18,9 @@ class ByteSink {
  public:
   virtual ~ByteSink() = default;
   virtual Status append(std::string_view bytes) = 0;
-  // Flushes and finishes compression, but leaves the file unnamed: a job with
-  // several outputs finishes them all, then commits them all, so a full disk
-  // on the last one replaces none. Idempotent; no append() after it.
+  // Flushes, finishes compression and syncs, but leaves the file unnamed: a job
+  // with several outputs finishes them all, then commits them all, so a full
+  // disk on the last one replaces none. Idempotent; no append() after it.
   virtual Status finish() = 0;
   // finish(), then puts the file in place in one rename.
   virtual Status commit() = 0;
