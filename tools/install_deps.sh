@@ -7,5 +7,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   g++ cmake make pkg-config zstd \
   libtbb-dev libsimdjson-dev libxxhash-dev libzstd-dev zlib1g-dev \
-  libutf8proc-dev libhwy-dev libcli11-dev libgtest-dev libbenchmark-dev \
+  libutf8proc-dev libhwy-dev libcli11-dev libdtl-dev libgtest-dev libbenchmark-dev \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-dask python3-distributed >/dev/null

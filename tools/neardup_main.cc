@@ -22,6 +22,7 @@
 #include "eval/pair_labels.h"
 #include "gen/generator.h"
 #include "neardup/neardup.h"
+#include "report/report.h"
 #include "tune/tune.h"
 
 namespace {
@@ -973,6 +974,74 @@ int run_dedup_command(const DedupArgs& a) {
   return 0;
 }
 
+CLI::App* add_report_command(CLI::App& app, neardup::report::ReportOptions* o) {
+  CLI::App* report = app.add_subcommand(
+      "report",
+      "Write one self-contained HTML page of what a dedup run merged: its "
+      "stats and S-curve, the distributions, and sampled clusters with each "
+      "member beside its representative, word differences marked");
+  report->add_option("--clusters", o->clusters_path, "dedup's --clusters file")
+      ->required();
+  report
+      ->add_option("--input", o->inputs,
+                   "dedup's inputs, in its order (.jsonl, .gz, .zst)")
+      ->required();
+  report->add_option("--stats", o->stats_path, "dedup's --stats file");
+  report->add_option("--truth", o->truth_path,
+                     "Labels (as for eval --truth): adds false merges and "
+                     "misses");
+  report->add_option("--output,-o", o->output_path, "HTML file to write")
+      ->required();
+  report->add_option("--text-field", o->text_field, "As given to dedup")
+      ->capture_default_str();
+  report->add_option("--id-field", o->id_field, "As given to dedup")
+      ->capture_default_str();
+  report
+      ->add_option("--min-line-words", o->min_line_words,
+                   "As given to dedup: shorter lines are shown dimmed")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  report->add_option("--seed", o->seed, "Seed of the random sample")
+      ->capture_default_str();
+  report->add_option("--largest", o->largest_clusters, "Largest clusters shown")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  report->add_option("--sample", o->sampled_clusters, "Random clusters shown")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  report
+      ->add_option("--borderline", o->borderline_members,
+                   "Members closest to the threshold shown")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  report
+      ->add_option("--members", o->members_per_cluster,
+                   "Members shown per cluster")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  return report;
+}
+
+int run_report(const neardup::report::ReportOptions& o) {
+  neardup::Result<neardup::report::ReportSummary> summary =
+      neardup::report::write_report(o);
+  if (!summary.ok()) {
+    std::cerr << "neardup: " << summary.status().message() << "\n";
+    return summary.status().code() == neardup::StatusCode::kInvalidArgument
+               ? kExitUsage
+               : kExitRuntime;
+  }
+  std::fprintf(stderr,
+               "neardup: %s: %llu documents, %llu clusters, %llu pairs shown; "
+               "%.1f KB in %.2f s\n",
+               o.output_path.c_str(),
+               static_cast<unsigned long long>(summary->documents),
+               static_cast<unsigned long long>(summary->clusters),
+               static_cast<unsigned long long>(summary->pairs_shown),
+               summary->report_bytes / 1e3, summary->seconds);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{
       "neardup: find near-duplicate documents in JSONL dumps (MinHash with "
@@ -1000,6 +1069,9 @@ int main(int argc, char** argv) {
       "B-cubed, adjusted Rand index, copies linked to their original by "
       "kind) and against exact all-pairs Jaccard (LSH recall, precision)");
   add_eval_options(eval, &eval_args);
+
+  neardup::report::ReportOptions report_options;
+  CLI::App* report = add_report_command(app, &report_options);
 
   neardup::DedupOptions idf_options;
   std::vector<std::string> idf_inputs;
@@ -1065,6 +1137,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (eval->parsed()) return run_eval(eval_args);
+  if (report->parsed()) return run_report(report_options);
   if (idf_build->parsed()) {
     idf_options.mode = neardup::Mode::kStory;
     const neardup::Status s =

@@ -70,6 +70,12 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
     EXPECT_NE(d.out.find(option), std::string::npos) << option << "\n" << d.out;
   }
   EXPECT_NE(r.out.find("eval"), std::string::npos) << r.out;
+  CliRun rep = run_cli("report --help");
+  EXPECT_EQ(rep.exit_code, 0);
+  for (const char* option : {"--clusters", "--input", "--stats", "--truth",
+                             "--output", "--seed", "--min-line-words"}) {
+    EXPECT_NE(rep.out.find(option), std::string::npos) << option << rep.out;
+  }
   CliRun e = run_cli("eval --help");
   EXPECT_EQ(e.exit_code, 0);
   for (const char* option : {"--clusters", "--truth", "--json", "--pairs",
