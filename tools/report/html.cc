@@ -11,7 +11,7 @@ namespace neardup::report {
 
 namespace {
 
-constexpr int kWidth = 560, kHeight = 230;
+constexpr int kWidth = 470, kHeight = 220;
 constexpr int kLeft = 56, kRight = 16, kTop = 30, kBottom = 46;
 constexpr int kPlotWidth = kWidth - kLeft - kRight;
 constexpr int kPlotHeight = kHeight - kTop - kBottom;

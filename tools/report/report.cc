@@ -400,8 +400,9 @@ Status read_texts(const ReportOptions& o, const std::vector<bool>& needed,
 constexpr const char* kStyle = R"css(
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#1d1d1f;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left;border-bottom:1px solid #eee}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+h3{font-size:14px;margin:12px 0 4px}
+.kv{columns:4 220px;column-gap:28px;margin:0}.kv div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px solid #eee;break-inside:avoid}
+dt{color:#555}dd{margin:0;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 .charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}figure{margin:0}
 .chart text{font-size:11px;fill:#444}.chart .t{font-size:13px;fill:#111}
 .axis{stroke:#888;fill:none}.bar{fill:#4a78b5}.bar.m{fill:#c8553d}
@@ -511,26 +512,21 @@ void append_run(const ReportOptions& o, const Run& run, const RunStats& stats,
     *out += "<p class=\"note\">No --stats file given.</p>";
     return;
   }
-  *out += "<div class=\"charts\"><table>";
+  *out += "<dl class=\"kv\">";
   for (const auto& [key, value] : stats.fields) {
-    *out += "<tr><th>";
+    *out += "<div><dt>";
     append_escaped(key, out);
-    *out += "</th><td>";
+    *out += "</dt><dd>";
     append_escaped(value, out);
-    *out += "</td></tr>";
+    *out += "</dd></div>";
   }
-  *out += "</table><table><tr><th>rejected lines</th><th></th></tr>";
+  *out += "</dl><h3>Rejected lines</h3><dl class=\"kv\">";
   for (const auto& [reason, count] : stats.rejects) {
-    *out += "<tr><td>";
+    *out += "<div><dt>";
     append_escaped(reason, out);
-    *out += "</td><td class=\"n\">" + std::to_string(count) + "</td></tr>";
+    *out += "</dt><dd>" + std::to_string(count) + "</dd></div>";
   }
-  *out += "</table>";
-  if (stats.bands > 0 && stats.rows > 0 && stats.threshold > 0 &&
-      stats.threshold < 1) {
-    *out += s_curve_svg(stats.bands, stats.rows, stats.threshold);
-  }
-  *out += "</div>";
+  *out += "</dl>";
 }
 
 std::string score_text(const Run& run, uint32_t doc) {
@@ -595,6 +591,10 @@ std::string render(const ReportOptions& o, const Run& run,
   double threshold = stats.threshold;
   if (threshold < 0) threshold = run.simhash ? 5 : 0.5;
   out += "<h2>Distributions</h2><div class=\"charts\">";
+  if (stats.bands > 0 && stats.rows > 0 && stats.threshold > 0 &&
+      stats.threshold < 1) {
+    out += s_curve_svg(stats.bands, stats.rows, stats.threshold);
+  }
   out += bar_chart_svg(size_chart(run));
   out += bar_chart_svg(score_chart(run, threshold));
   out += bar_chart_svg(length_chart(run));
