@@ -17,6 +17,7 @@
 #include "common/radix_sort.h"
 #include "index/index_internal.h"
 #include "index/index_run.h"
+#include "write/atomic_file.h"
 #include "write/byte_sink.h"
 
 namespace neardup {
@@ -708,14 +709,6 @@ void remove_unlisted_runs(const std::string& dir,
   for (const std::string& name : unlisted) ::unlink(join(dir, name).c_str());
 }
 
-void sync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 }  // namespace
 
 namespace {
@@ -763,7 +756,7 @@ Status Index::Impl::write_manifest(const std::string& to) {
   NEARDUP_RETURN_IF_ERROR(
       write_file(join(to, kManifestName),
                  {reinterpret_cast<const uint8_t*>(m.data()), m.size()}));
-  sync_directory(to);
+  internal::sync_directory(to);
   manifest_bytes = m.size();
   return Status::OK();
 }

@@ -66,14 +66,6 @@ std::string unique_suffix() {
   return buf;
 }
 
-void sync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 }  // namespace
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::create(
@@ -173,6 +165,14 @@ Result<int> open_unnamed_temp(const std::string& dir) {
   if (named < 0) return io_error(dir, "cannot create a temporary file");
   ::unlink(temp.c_str());
   return named;
+}
+
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
 }
 
 }  // namespace neardup::internal

@@ -61,6 +61,11 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Flushes the entries of directory `dir` to disk (renames and new names in
+// it), ignoring errors: a directory that cannot be opened has nothing of ours
+// to flush.
+void sync_directory(const std::string& dir);
+
 // An unnamed read-write temporary file in `dir` (O_TMPFILE; where that is
 // unsupported, a mkstemp file unlinked at once). Closing the descriptor
 // frees it, so nothing outlives the process. IOError naming `dir`.
