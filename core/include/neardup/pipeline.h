@@ -105,7 +105,8 @@ struct IndexUse {
   std::string source;
 };
 
-// Progress of a running job, reported from the reader thread.
+// Progress of a running job, reported one call at a time from any of the
+// job's threads.
 struct Progress {
   uint64_t bytes_read = 0;   // input bytes consumed (compressed bytes)
   uint64_t bytes_total = 0;  // sum of input file sizes; 0 if unknown (stdin)

@@ -5,13 +5,13 @@
 
 #include "neardup/pipeline.h"
 
+#include <fcntl.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/parallel_sort.h>
 #include <oneapi/tbb/task_arena.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,6 +86,11 @@ struct Work {
   Chunk chunk;
   ChunkResult result;
   ExactBatch exact;
+  // The reader's progress once it had read `chunk`. Taken by the serial
+  // reader stage: the serial collector runs at the same time as the reader,
+  // so it must not ask the reader itself.
+  uint64_t raw_bytes_read = 0;
+  uint64_t total_bytes = 0;
 };
 
 // Recycles chunk buffers between the serial ends of the pipeline.
@@ -125,6 +130,8 @@ Work* next_work(JsonlReader& reader, WorkPool& pool, Status& failure,
     fc.stop();
     return nullptr;
   }
+  work->raw_bytes_read = reader.raw_bytes_read();
+  work->total_bytes = reader.total_bytes();
   return work;
 }
 
@@ -751,11 +758,11 @@ class DedupJob {
   Status check_index_options() const;
   Status prepare_second_pass();
   // Pass 1's serial end: one chunk's documents and rejected lines, in order.
-  void collect(Work& work, const JsonlReader& reader);
+  void collect(Work& work);
   // Finds the documents of `work` whose id repeats an earlier one's
   // (DedupOptions::duplicate_ids); kReject turns them into rejected lines.
   void check_ids(Work& work);
-  void report_progress(const JsonlReader& reader);
+  void report_progress(uint64_t raw_bytes_read, uint64_t total_bytes);
   std::span<const uint8_t> sketch_bytes(size_t doc) const;
 
   const DedupOptions& options_;
@@ -878,8 +885,8 @@ void DedupJob::check_ids(Work& work) {
   const DocId base = static_cast<DocId>(corpus_.size());
   const auto chunk_id = [&](size_t i) {
     const size_t begin = i == 0 ? 0 : result.docs[i - 1].id_end;
-    return std::string_view(result.ids).substr(begin,
-                                               result.docs[i].id_end - begin);
+    return std::string_view(result.ids)
+        .substr(begin, result.docs[i].id_end - begin);
   };
   std::vector<size_t> kept;  // chunk documents given numbers base, base + 1...
   std::vector<size_t> repeated;
@@ -918,15 +925,15 @@ void DedupJob::check_ids(Work& work) {
   }
   if (options_.duplicate_ids == DuplicateIds::kReject && !repeated.empty()) {
     internal::remove_documents(repeated, &result);
-    std::stable_sort(result.rejects.begin(), result.rejects.end(),
-                     [](const internal::Rejection& a,
-                        const internal::Rejection& b) {
-                       return a.file_line < b.file_line;
-                     });
+    std::stable_sort(
+        result.rejects.begin(), result.rejects.end(),
+        [](const internal::Rejection& a, const internal::Rejection& b) {
+          return a.file_line < b.file_line;
+        });
   }
 }
 
-void DedupJob::collect(Work& work, const JsonlReader& reader) {
+void DedupJob::collect(Work& work) {
   check_ids(work);
   const Chunk& chunk = work.chunk;
   const ChunkResult& result = work.result;
@@ -946,13 +953,13 @@ void DedupJob::collect(Work& work, const JsonlReader& reader) {
   }
   if (progress_ && seconds_since(last_progress_) >= 0.1) {
     last_progress_ = Clock::now();
-    report_progress(reader);
+    report_progress(work.raw_bytes_read, work.total_bytes);
   }
 }
 
-void DedupJob::report_progress(const JsonlReader& reader) {
-  progress_({reader.raw_bytes_read(), reader.total_bytes(), corpus_.size(),
-             seconds_since(start_)});
+void DedupJob::report_progress(uint64_t raw_bytes_read, uint64_t total_bytes) {
+  progress_(
+      {raw_bytes_read, total_bytes, corpus_.size(), seconds_since(start_)});
 }
 
 Status DedupJob::read_and_sketch() {
@@ -986,7 +993,7 @@ Status DedupJob::read_and_sketch() {
                 }) &
             tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order,
                                           [&](Work* work) {
-                                            collect(*work, reader);
+                                            collect(*work);
                                             pool.put(work);
                                           }));
   });
@@ -997,7 +1004,7 @@ Status DedupJob::read_and_sketch() {
   }
   stats_.input_bytes = reader.raw_bytes_read();
   stats_.uncompressed_bytes = reader.bytes_read();
-  if (progress_) report_progress(reader);
+  if (progress_) report_progress(reader.raw_bytes_read(), reader.total_bytes());
   stats_.documents = corpus_.size();
   for (uint64_t n : stats_.rejected_by_reason) stats_.lines_rejected += n;
   if (corpus_.size() >= std::numeric_limits<DocId>::max()) {
