@@ -1129,6 +1129,12 @@ int main(int argc, char** argv) {
   tune->add_option("--fn-weight", tune_options.false_negative_weight,
                    "Weight of the false-negative area of the S-curve")
       ->capture_default_str();
+  double tune_documents = 1e6;
+  tune->add_option("--documents", tune_documents,
+                   "Documents in the dump, for the expected random candidate "
+                   "pairs")
+      ->capture_default_str()
+      ->check(CLI::Range(2.0, 1e13));
 
   try {
     app.parse(argc, argv);
@@ -1156,7 +1162,7 @@ int main(int argc, char** argv) {
       std::cerr << "neardup: " << s.message() << "\n";
       return kExitUsage;
     }
-    std::cout << neardup::tune::report(tune_options);
+    std::cout << neardup::tune::report(tune_options, tune_documents);
     return 0;
   }
   if (gen->parsed()) {

@@ -113,8 +113,9 @@ TEST(CliTest, UsageErrorsExitTwo) {
 TEST(CliTest, TuneShowsTheBandsTheSCurveAndTheCandidates) {
   CliRun help = run_cli("tune --help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* option : {"--threshold", "--signature-length", "--bands",
-                             "--rows", "--fp-weight", "--fn-weight"}) {
+  for (const char* option :
+       {"--threshold", "--signature-length", "--bands", "--rows", "--fp-weight",
+        "--fn-weight", "--documents"}) {
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   }
   CliRun r = run_cli("tune --threshold 0.8");
@@ -129,6 +130,18 @@ TEST(CliTest, TuneShowsTheBandsTheSCurveAndTheCandidates) {
   EXPECT_NE(r.out.find("0.800"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("<- threshold"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("per million documents"), std::string::npos) << r.out;
+  // Random candidates grow with the square of the dump: 100 times the pairs
+  // for 10 times the documents.
+  CliRun big = run_cli("tune --documents 5e7");
+  ASSERT_EQ(big.exit_code, 0) << big.out;
+  EXPECT_NE(big.out.find("5e+07 documents: 2.92e+09 pairs, 58.3 per "
+                         "document   <- --documents"),
+            std::string::npos)
+      << big.out;
+  EXPECT_NE(big.out.find("1e+06 documents: 1.17e+06 pairs, 1.17 per document"),
+            std::string::npos)
+      << big.out;
+  EXPECT_EQ(run_cli("tune --documents 1").exit_code, 2);
   CliRun fixed = run_cli("tune --bands 16 --rows 8");
   ASSERT_EQ(fixed.exit_code, 0);
   EXPECT_NE(fixed.out.find("16 bands x 8 rows (as given)"), std::string::npos)

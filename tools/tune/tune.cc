@@ -50,7 +50,14 @@ Advice advise(const MinHashOptions& options) {
   return a;
 }
 
-std::string report(const MinHashOptions& options) {
+double random_candidates(const Advice& advice, double documents) {
+  const double pairs = documents * (documents - 1) / 2;
+  const double p = candidate_probability(0, advice.bands, advice.rows) +
+                   advice.bands * std::ldexp(1.0, -32);
+  return pairs * std::min(1.0, p);
+}
+
+std::string report(const MinHashOptions& options, double documents) {
   const Advice a = advise(options);
   std::string out;
   char line[256];
@@ -81,6 +88,21 @@ std::string report(const MinHashOptions& options) {
   for (size_t i = 0; i < a.background.size(); ++i) {
     std::snprintf(line, sizeof(line), "  s = %.2f: %.3g\n",
                   a.background[i].similarity, a.candidates_per_million[i]);
+    out += line;
+  }
+  out +=
+      "\nExpected random candidate pairs (unrelated documents, s = 0), which "
+      "grow\nwith the square of the number of documents:\n";
+  std::vector<double> sizes = {1e6, 1e7, 1e8, 1e9};
+  if (std::find(sizes.begin(), sizes.end(), documents) == sizes.end()) {
+    sizes.push_back(documents);
+    std::sort(sizes.begin(), sizes.end());
+  }
+  for (double n : sizes) {
+    const double c = random_candidates(a, n);
+    std::snprintf(line, sizeof(line),
+                  "  %10.4g documents: %.3g pairs, %.3g per document%s\n", n, c,
+                  c / n, n == documents ? "   <- --documents" : "");
     out += line;
   }
   return out;

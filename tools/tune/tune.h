@@ -44,8 +44,16 @@ struct Advice {
 // REQUIRES: validate() accepts a DedupOptions holding `options`.
 Advice advise(const MinHashOptions& options);
 
-// A human-readable report of advise(options).
-std::string report(const MinHashOptions& options);
+// Expected random candidate pairs among `documents` unrelated documents
+// (every pair at similarity 0): n(n-1)/2 times the chance that a pair shares
+// a band key. A band key holds `rows` 8-bit entries, so two unrelated
+// documents share one with probability 256^-rows per band: the pairs grow
+// with the square of n, and so do the candidates per document.
+double random_candidates(const Advice& advice, double documents);
+
+// A human-readable report of advise(options), with the random candidates
+// for `documents` documents.
+std::string report(const MinHashOptions& options, double documents = 1e6);
 
 }  // namespace neardup::tune
 
