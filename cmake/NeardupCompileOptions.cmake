@@ -19,6 +19,14 @@ if(NEARDUP_SANITIZE)
   add_compile_options(-fsanitize=${NEARDUP_SANITIZE} -fno-sanitize-recover=all
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${NEARDUP_SANITIZE})
+  # TSan sees TBB's hand-offs only in a libtbb built with -fsanitize=thread;
+  # with Debian's it reports races at every pipeline stage and
+  # parallel_for join. .ci/tsan builds one.
+  if(NEARDUP_SANITIZE MATCHES "thread" AND TBB_DIR MATCHES "^/usr/")
+    message(WARNING "NEARDUP_SANITIZE=thread with the system's uninstrumented "
+                    "libtbb (${TBB_DIR}): expect false reports. Run .ci/tsan, "
+                    "or pass -DTBB_DIR=build-tsan-tbb/prefix/lib/cmake/TBB.")
+  endif()
 endif()
 # Fuzzing: every target gets coverage instrumentation and ASan + UBSan; only
 # the fuzz executables link libFuzzer's main (tests/fuzz/CMakeLists.txt).
