@@ -196,6 +196,15 @@ void add_gen_options(CLI::App* gen, GenArgs* a) {
   gen->add_option("--sites", o.sites,
                   "Synthetic sites whose page chrome wraps the articles")
       ->capture_default_str();
+  const std::map<std::string, neardup::gen::TextModel> text_models{
+      {"passages", neardup::gen::TextModel::kPassages},
+      {"ngram", neardup::gen::TextModel::kNgram}};
+  gen->add_option("--text-model", o.text_model,
+                  "Originals from source passages (real text; passages recur "
+                  "past ~15 MB of originals) or from a word trigram model of "
+                  "the sources (no passage recurs: for scale runs)")
+      ->transform(CLI::CheckedTransformer(text_models, CLI::ignore_case))
+      ->default_str("passages");
   gen->add_option("--window", o.copy_window,
                   "Copies follow their original within about this many "
                   "documents")

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gen/generator.h"
+#include "gen/ngram_text.h"
 #include "gen/rng.h"
 #include "gen/sites.h"
 #include "gen/source_text.h"
@@ -700,6 +701,87 @@ TEST(GenDumpTest, OriginalsStayApartAfterTheSourceWrapsAround) {
   }
   // Some pairs share a passage, fewer than 1 in 1000 of all pairs a quarter.
   EXPECT_LT(sharing, 500u);
+}
+
+TEST(GenNgramTextTest, WalksTheSourcesWordPairsDeterministically) {
+  std::vector<std::string> texts;
+  for (int t = 0; t < 40; ++t) {
+    std::string text;
+    for (int p = 0; p < 3; ++p) {
+      for (int w = 0; w < 30; ++w) {
+        text += "w" + std::to_string((t * 7 + p * 13 + w * w) % 97) + " ";
+      }
+      text += "end" + std::to_string(t % 5) + ".\n";
+    }
+    texts.push_back(text);
+  }
+  const std::unique_ptr<SourceText> source = SourceText::from_texts(texts, 400);
+  std::set<std::pair<std::string, std::string>> bigrams;
+  for (size_t i = 0; i < source->passages(); ++i) {
+    for (const std::string& paragraph : split(source->passage(i), '\n')) {
+      const std::vector<std::string> w = words_of(paragraph);
+      for (size_t j = 1; j < w.size(); ++j) bigrams.insert({w[j - 1], w[j]});
+    }
+  }
+  const NgramText model(*source);
+  Rng rng(7), again(7);
+  std::string body, body_again;
+  for (int article = 0; article < 200; ++article) {
+    model.next(rng, 300, 900, &body);
+    model.next(again, 300, 900, &body_again);
+    ASSERT_EQ(body, body_again);
+    EXPECT_LE(body.size(), 900u);
+    EXPECT_GE(body.size() + 8, 300u) << body;
+    for (const std::string& paragraph : split(body, '\n')) {
+      const std::vector<std::string> w = words_of(paragraph);
+      ASSERT_FALSE(w.empty()) << body;
+      for (size_t j = 1; j < w.size(); ++j) {
+        EXPECT_EQ(bigrams.count({w[j - 1], w[j]}), 1u)
+            << w[j - 1] << " " << w[j];
+      }
+    }
+  }
+}
+
+// Originals from the trigram model share common phrases but no passages:
+// few of their 8-word shingles recur in another original, against many for
+// passages reused after the source wrapped around.
+TEST(GenDumpTest, NgramOriginalsRepeatNoPassages) {
+  testing::TempDir dir;
+  const std::string reuters = testing::zstd_decompress_file(default_source());
+  size_t end = 0;
+  for (int line = 0; line < 2000; ++line) end = reuters.find('\n', end) + 1;
+  testing::write_file(dir.file("part.jsonl"), reuters.substr(0, end));
+  TextOptions text_options;
+  text_options.shingle_words = 8;
+  text_options.min_line_words = 0;
+  double recurring[2];
+  for (TextModel model : {TextModel::kPassages, TextModel::kNgram}) {
+    GenOptions o;
+    o.docs = 1000;
+    o.dup_rate = 0;
+    o.sources = {dir.file("part.jsonl")};
+    o.text_model = model;
+    Result<std::unique_ptr<Generator>> generator = Generator::create(o);
+    ASSERT_TRUE(generator.ok()) << generator.status().to_string();
+    Shingler shingler(text_options);
+    std::map<uint64_t, int> originals_with;
+    std::vector<uint64_t> s;
+    Document doc;
+    while ((*generator)->next(&doc)) {
+      s.clear();
+      ASSERT_TRUE(shingler.shingle(doc.body, &s).ok());
+      std::sort(s.begin(), s.end());
+      s.erase(std::unique(s.begin(), s.end()), s.end());
+      for (uint64_t h : s) ++originals_with[h];
+    }
+    size_t shared = 0;
+    for (const auto& [hash, count] : originals_with) shared += count > 1;
+    recurring[static_cast<int>(model)] =
+        static_cast<double>(shared) / originals_with.size();
+  }
+  EXPECT_GT(recurring[0], 0.3);
+  EXPECT_LT(recurring[1], 0.02);
 }
 
 TEST(GenErrorsTest, SourcesThatCannotBeUsedAreNamed) {

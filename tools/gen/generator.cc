@@ -192,6 +192,9 @@ Generator::Generator(const GenOptions& options,
     rates_[bit] = Probability(rates[bit]);
   }
   stats_.source = text_->stats();
+  if (options_.text_model == TextModel::kNgram) {
+    ngram_ = std::make_unique<NgramText>(*text_);
+  }
 }
 
 uint64_t Generator::remaining_after(uint64_t index) const {
@@ -230,8 +233,13 @@ void Generator::make_original(Rng& rng, Document* doc) {
   doc->group_index = doc->index;
   doc->group = doc->id;
   doc->site = static_cast<uint32_t>(rng.below(sites_.size()));
-  articles_.next(rng, options_.min_article_bytes, options_.max_article_bytes,
+  if (ngram_ != nullptr) {
+    ngram_->next(rng, options_.min_article_bytes, options_.max_article_bytes,
                  &doc->body);
+  } else {
+    articles_.next(rng, options_.min_article_bytes, options_.max_article_bytes,
+                   &doc->body);
+  }
   Page page = sites_.page(doc->site, rng, nullptr);
   doc->header = std::move(page.header);
   doc->footer = std::move(page.footer);

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gen/ngram_text.h"
 #include "gen/rng.h"
 #include "gen/sites.h"
 #include "gen/source_text.h"
@@ -50,6 +51,18 @@ struct TransformRates {
   double case_and_space = 0.2;  // kind "case"
 };
 
+// Where the originals' article bodies come from.
+enum class TextModel {
+  // Runs of consecutive paragraphs of the sources, in source order and then
+  // in new orders: real text, but past about 15 MB of originals (Reuters)
+  // every passage recurs. For dumps up to a few GB.
+  kPassages = 0,
+  // A random walk over the sources' word trigrams (gen/ngram_text.h): no
+  // passage recurs, so unrelated documents share only common phrases, at
+  // any size. Less fluent. For scale runs.
+  kNgram,
+};
+
 struct GenOptions {
   uint64_t seed = kDefaultSeed;
   // Exactly one of these is non-zero: stop after `docs` documents, or once
@@ -70,6 +83,7 @@ struct GenOptions {
   // Copies follow their original within about this many documents.
   uint64_t copy_window = 10000;
   std::string id_prefix = "doc-";  // ids are the prefix and 8+ digits
+  TextModel text_model = TextModel::kPassages;
   TransformRates rates;
 };
 
@@ -162,6 +176,7 @@ class Generator {
   GenOptions options_;
   std::unique_ptr<SourceText> text_;
   ArticleStream articles_;
+  std::unique_ptr<NgramText> ngram_;  // TextModel::kNgram
   SiteCatalog sites_;
   Rng schedule_;        // which originals get copies, and when
   Rng content_;         // everything else
