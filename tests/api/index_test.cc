@@ -399,6 +399,36 @@ TEST(IndexTest, FutureVersionsAndForeignFilesAreCorruption) {
             std::string::npos);
 }
 
+// Found by tests/fuzz/index_open_fuzz (issue 12): an options block that set
+// the other algorithm's fields (FORMAT.md 10.1: "else 0") opened, but not
+// with its own options(), nor after a save.
+TEST(IndexTest, Issue12OtherAlgorithmsOptionsAreCorruption) {
+  for (Algorithm algorithm : {Algorithm::kMinHash, Algorithm::kSimHash}) {
+    TempDir tmp;
+    const std::string path = tmp.file("i");
+    DedupOptions options;
+    options.algorithm = algorithm;
+    ASSERT_TRUE(create(options)->save(path).ok());
+    const std::string manifest = path + "/MANIFEST";
+    std::string bytes = testing::read_file(manifest);
+    // The block starts at offset 16: threshold at +32, distance at +40.
+    if (algorithm == Algorithm::kSimHash) {
+      const double threshold = 0.5;
+      std::memcpy(bytes.data() + 16 + 32, &threshold, 8);
+    } else {
+      const uint32_t distance = 3;
+      std::memcpy(bytes.data() + 16 + 40, &distance, 4);
+    }
+    const uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);
+    std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+    testing::write_file(manifest, bytes);
+    Result<std::unique_ptr<Index>> r = Index::Open(path, nullptr);
+    ASSERT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(r.status().message().find("other algorithm"), std::string::npos)
+        << r.status().message();
+  }
+}
+
 // A full disk (here a file size limit) fails the save with IOError naming
 // the path, and the index on disk keeps what it had.
 TEST(IndexTest, AFailedSaveLosesNothing) {

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -170,10 +171,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string before = describe(**index);
   std::filesystem::remove_all(copy);
   const Status saved = (*index)->save(copy);
-  NEARDUP_FUZZ_CHECK(saved.ok());
+  if (!saved.ok()) {
+    std::fprintf(stderr, "%s\n", saved.to_string().c_str());
+    identity_failed("an index that opens does not save");
+  }
   const DedupOptions options = (*index)->options();
   Result<std::unique_ptr<Index>> reopened = Index::Open(copy, &options);
-  NEARDUP_FUZZ_CHECK(reopened.ok());
+  if (!reopened.ok()) {
+    std::fprintf(stderr, "%s\n", reopened.status().to_string().c_str());
+    identity_failed("a saved index does not reopen");
+  }
   NEARDUP_FUZZ_CHECK(describe(**reopened) == before);
   return 0;
 }

@@ -229,6 +229,14 @@ Result<IndexLayout> IndexLayout::Decode(std::string_view bytes,
   }
   if (algorithm > 1) return r.corrupt("unknown algorithm");
   l.algorithm = static_cast<Algorithm>(algorithm);
+  // The other algorithm's fields are 0 (FORMAT.md 10.1). Options carry no
+  // such fields, so an index that set them would not open with its own
+  // options(), nor reopen after a save.
+  if (l.algorithm == Algorithm::kMinHash
+          ? distance != 0 || blocks != 0
+          : v[3] != 0 || v[4] != 0 || v[5] != 0 || l.threshold != 0) {
+    return r.corrupt("options of the other algorithm are set");
+  }
   l.shingle_words = static_cast<int>(v[0]);
   l.min_line_words = static_cast<int>(v[1]);
   l.short_text_words = static_cast<int>(v[2]);
