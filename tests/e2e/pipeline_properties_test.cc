@@ -35,6 +35,8 @@ const std::vector<std::pair<std::string, RejectReason>>& hostile_lines() {
       {"{\"id\": \"h1\", \"text\": \"cut", RejectReason::kBadJson},
       {"not json at all", RejectReason::kBadJson},
       {"{\"id\": \"h2\", \"text\": \"x\"} trailing", RejectReason::kBadJson},
+      {"{\"id\": \"h7\", \"text\": \"x\"}{\"id\": \"h8\", \"text\": \"y\"}",
+       RejectReason::kBadJson},
       {"{\"id\": \"h3\", \"text\": \"\xff\xfe\"}", RejectReason::kInvalidUtf8},
       {"{\"id\": \"h4\"}", RejectReason::kMissingField},
       {"{\"id\": \"h5\", \"text\": 42}", RejectReason::kNotString},
