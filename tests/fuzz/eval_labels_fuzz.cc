@@ -6,9 +6,6 @@
 // read are consistent (unique ids, the id index agrees), and scoring labels
 // against themselves is perfect.
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -17,35 +14,11 @@
 
 #include "eval/eval.h"
 #include "eval/pair_labels.h"
+#include "fuzz_codecs.h"
 #include "fuzz_util.h"
 
 namespace neardup::fuzz {
 namespace {
-
-std::string gzip(std::string_view data) {
-  z_stream z{};
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    identity_failed("deflateInit2");
-  }
-  std::string out(deflateBound(&z, data.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  NEARDUP_FUZZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-std::string zstd(std::string_view data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const size_t n =
-      ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 1);
-  NEARDUP_FUZZ_CHECK(!ZSTD_isError(n));
-  out.resize(n);
-  return out;
-}
 
 // A reader's answer as text: the status code or the labels read.
 std::string describe(const Result<eval::Labels>& labels) {

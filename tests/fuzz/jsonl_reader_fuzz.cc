@@ -7,9 +7,6 @@
 // the gzip and zstd copies give the plain file's lines; LineReader reads
 // every line back at its offset.
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_codecs.h"
 #include "fuzz_util.h"
 #include "reader/jsonl_reader.h"
 #include "reader/line_reader.h"
@@ -90,31 +88,6 @@ Read read_all(const std::vector<std::string>& inputs, size_t chunk_bytes,
     }
   }
   return read;
-}
-
-std::string gzip(std::string_view data) {
-  z_stream z{};
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    identity_failed("deflateInit2");
-  }
-  std::string out(deflateBound(&z, data.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  NEARDUP_FUZZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-std::string zstd(std::string_view data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const size_t n =
-      ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 1);
-  NEARDUP_FUZZ_CHECK(!ZSTD_isError(n));
-  out.resize(n);
-  return out;
 }
 
 // Whether the reader would take the plain file for compressed data.
