@@ -402,7 +402,7 @@ TEST(IndexTest, FutureVersionsAndForeignFilesAreCorruption) {
 // Found by tests/fuzz/index_open_fuzz (issue 12): an options block that set
 // the other algorithm's fields (FORMAT.md 10.1: "else 0") opened, but not
 // with its own options(), nor after a save.
-TEST(IndexTest, Issue12OtherAlgorithmsOptionsAreCorruption) {
+TEST(IndexTest, OtherAlgorithmsOptionsAreCorruption) {
   for (Algorithm algorithm : {Algorithm::kMinHash, Algorithm::kSimHash}) {
     TempDir tmp;
     const std::string path = tmp.file("i");

@@ -376,7 +376,7 @@ std::vector<std::string> described_lines(const std::string& path,
 // damage dropped the bytes it had decoded in the same call, so the lines
 // depended on the read size, and an over-long line cut off by the damage
 // hid the damage (too_long, no truncated_input).
-TEST_F(CompressedTest, Issue12DamagedZstdReadsTheSameAtAnyChunkSize) {
+TEST_F(CompressedTest, DamagedZstdReadsTheSameAtAnyChunkSize) {
   const std::string damaged(
       "\x28\xb5\x2f\xfd\x00\x2f\x20\x00\x00\xec\x00\x60\x30\x02\xff\x01"
       "\n11\xff\xff\x1f\x8b\n\n",
@@ -396,7 +396,7 @@ TEST_F(CompressedTest, Issue12DamagedZstdReadsTheSameAtAnyChunkSize) {
   }
 }
 
-TEST_F(CompressedTest, Issue12OverlongLineCutByDamageIsTruncated) {
+TEST_F(CompressedTest, OverlongLineCutByDamageIsTruncated) {
   std::string packed = testing::gzip(data_ + std::string(100000, 'x'));
   packed.resize(packed.size() - 8);  // loses the end of the long last line
   testing::write_file(dir_.file("long.gz"), packed);
