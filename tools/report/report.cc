@@ -1,7 +1,6 @@
 #include "report/report.h"
 
 #include <simdjson.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <bit>
@@ -15,6 +14,7 @@
 
 #include "eval/eval.h"
 #include "parse/record_parser.h"
+#include "pipeline/id_table.h"
 #include "reader/jsonl_reader.h"
 #include "report/html.h"
 #include "write/byte_sink.h"
@@ -24,16 +24,13 @@ namespace neardup::report {
 namespace {
 
 constexpr uint32_t kNone = ~uint32_t{0};
-constexpr uint64_t kIdSeed = 0x7265706f7274ULL;
 
-uint64_t hash_id(std::string_view id) {
-  return XXH3_64bits_withSeed(id.data(), id.size(), kIdSeed);
-}
+using internal::id_hash;
 
 // What the page needs of the run, one entry per document in input order.
 struct Run {
   bool simhash = false;  // lines carry "distance", not "similarity"
-  std::vector<uint64_t> id_hash;
+  std::vector<uint64_t> id_hashes;
   std::vector<uint64_t> cluster_hash;  // until resolve_representatives()
   std::vector<uint32_t> rep;           // the representative's document
   std::vector<float> score;            // similarity or distance
@@ -125,8 +122,8 @@ Status read_clusters(const std::string& path, TruthIndex* truth, Run* run) {
       return bad_line(path, number, s.message());
     }
     run->simhash = simhash;
-    run->id_hash.push_back(hash_id(id));
-    run->cluster_hash.push_back(hash_id(cluster));
+    run->id_hashes.push_back(id_hash(id));
+    run->cluster_hash.push_back(id_hash(cluster));
     run->score.push_back(static_cast<float>(score));
     run->clusters += representative;
     if (truth->labels != nullptr) {
@@ -146,9 +143,10 @@ Status read_clusters(const std::string& path, TruthIndex* truth, Run* run) {
 // A member's cluster names its representative's id, which comes earlier in
 // the input: the last document with that id before the member.
 Status resolve_representatives(const std::string& path, Run* run) {
-  const size_t n = run->id_hash.size();
+  const size_t n = run->id_hashes.size();
   std::vector<std::pair<uint64_t, uint32_t>> by_id(n);
-  for (uint32_t doc = 0; doc < n; ++doc) by_id[doc] = {run->id_hash[doc], doc};
+  for (uint32_t doc = 0; doc < n; ++doc)
+    by_id[doc] = {run->id_hashes[doc], doc};
   std::sort(by_id.begin(), by_id.end());
   run->rep.resize(n);
   run->size.assign(n, 0);
@@ -356,7 +354,7 @@ Status read_texts(const ReportOptions& o, const std::vector<bool>& needed,
   internal::RecordParser parser(o.text_field, o.id_field);
   internal::ParsedRecord record;
   internal::Chunk chunk;
-  const size_t n = run->id_hash.size();
+  const size_t n = run->id_hashes.size();
   run->text_bytes.assign(n, 0);
   size_t next = 0;
   while (next < n) {
@@ -376,7 +374,7 @@ Status read_texts(const ReportOptions& o, const std::vector<bool>& needed,
       if (!record.ok) continue;
       const std::string id =
           record.has_id ? record.id : std::to_string(chunk.first_line + i);
-      if (hash_id(id) != run->id_hash[next]) continue;  // rejected by dedup
+      if (id_hash(id) != run->id_hashes[next]) continue;  // rejected by dedup
       run->text_bytes[next] = static_cast<uint32_t>(
           std::min<size_t>(record.text.size(), UINT32_MAX));
       if (needed[next]) {
