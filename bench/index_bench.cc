@@ -31,6 +31,7 @@
 
 #include "bench_common.h"
 #include "neardup/index.h"
+#include "neardup/lsh.h"
 #include "neardup/options.h"
 #include "neardup/sketch.h"
 
@@ -39,6 +40,7 @@ namespace {
 
 constexpr int kSignatureBytes = 128;  // DedupOptions' default
 constexpr int kChangedBytes = 20;     // of a planted near-copy
+constexpr int kBands = 39, kRows = 3;  // at the default threshold
 constexpr size_t kCopyWindow = 10000;
 constexpr size_t kQueries = 20000;
 constexpr size_t kDefaultIndexEntries = 1000000;
@@ -59,6 +61,8 @@ Sketch random_sketch(std::mt19937_64* rng) {
     for (int b = 0; b < 8; ++b)
       s.signature[i + b] = static_cast<uint8_t>(v >> (8 * b));
   }
+  s.band_checks.resize(kBandCheckBytes * kBands);
+  for (uint8_t& c : s.band_checks) c = static_cast<uint8_t>((*rng)());
   return s;
 }
 
@@ -71,6 +75,10 @@ Sketch near_copy(const Sketch& original, std::mt19937_64* rng) {
     const int j = i + static_cast<int>((*rng)() % (kSignatureBytes - i));
     std::swap(positions[i], positions[j]);
     s.signature[positions[i]] ^= static_cast<uint8_t>(1 + (*rng)() % 255);
+    // A changed full-width entry changes its band's check too.
+    if (positions[i] / kRows < kBands) {
+      s.band_checks[kBandCheckBytes * (positions[i] / kRows)] ^= 0x5a;
+    }
   }
   return s;
 }

@@ -19,17 +19,19 @@ using internal::band_candidates;
 
 constexpr int kLength = 128;
 
-// Random signatures; every fifth document repeats the one before it.
+// Sketch records (signature and band checks for kLength / 4 bands) of
+// random bytes; every fifth document repeats the one before it.
+constexpr int kRecord = kLength + kBandCheckBytes * (kLength / 4);
 std::vector<uint8_t> make_signatures(size_t n) {
   std::mt19937_64 rng(0x5eed0003);
-  std::vector<uint8_t> sigs(n * kLength);
+  std::vector<uint8_t> sigs(n * kRecord);
   for (size_t d = 0; d < n; ++d) {
-    uint8_t* sig = sigs.data() + d * kLength;
+    uint8_t* sig = sigs.data() + d * kRecord;
     if (d % 5 == 4) {
-      std::copy(sig - kLength, sig, sig);
+      std::copy(sig - kRecord, sig, sig);
       continue;
     }
-    for (int i = 0; i < kLength; ++i) sig[i] = static_cast<uint8_t>(rng());
+    for (int i = 0; i < kRecord; ++i) sig[i] = static_cast<uint8_t>(rng());
   }
   return sigs;
 }
@@ -38,10 +40,10 @@ std::vector<uint8_t> make_signatures(size_t n) {
 void BM_BandCandidates(benchmark::State& state) {
   const auto n = static_cast<size_t>(state.range(0));
   const std::vector<uint8_t> flat = make_signatures(n);
-  SignatureTable sigs(kLength);
+  SignatureTable sigs(kRecord);
   for (size_t d = 0; d < n; ++d) {
     std::span<uint8_t> sig = sigs.append();
-    std::copy_n(flat.begin() + d * kLength, kLength, sig.begin());
+    std::copy_n(flat.begin() + d * kRecord, kRecord, sig.begin());
   }
   std::vector<DocId> docs(n);
   for (size_t i = 0; i < n; ++i) docs[i] = static_cast<DocId>(i);
@@ -49,7 +51,7 @@ void BM_BandCandidates(benchmark::State& state) {
   int band = 0;
   for (auto _ : state) {
     pairs.clear();
-    band_candidates(sigs, docs, band, 4, /*min_equal=*/0, &pairs);
+    band_candidates(sigs, kLength, docs, band, 4, /*min_equal=*/0, &pairs);
     benchmark::DoNotOptimize(pairs.data());
     band = (band + 1) % (kLength / 4);
   }
@@ -68,8 +70,8 @@ void BM_EqualEntries(benchmark::State& state) {
   size_t i = 0;
   int total = 0;
   for (auto _ : state) {
-    total += equal_entries(all.subspan(i * kLength, kLength),
-                           all.subspan((i + 1) * kLength, kLength));
+    total += equal_entries(all.subspan(i * kRecord, kLength),
+                           all.subspan((i + 1) * kRecord, kLength));
     i = (i + 1) % 1023;
   }
   benchmark::DoNotOptimize(total);

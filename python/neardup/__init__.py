@@ -7,14 +7,16 @@ calls (README "Python"):
   returns its stats as a dict; the files it writes are byte-identical to the
   command line's.
 - ``Sketcher(**options)`` turns texts into the sketches ``dedup`` computes:
-  ``sketch(text)`` gives a (K,) uint8 MinHash signature (or a SimHash int),
-  ``sketch_batch(texts)`` an (n, K) uint8 array and an (n,) bool array of
-  texts without shingles.
+  ``sketch(text)`` gives a (K + 2*bands,) uint8 MinHash sketch, the signature
+  then 2 check bytes per LSH band (or a SimHash int), ``sketch_batch(texts)``
+  an (n, K + 2*bands) uint8 array and an (n,) bool array of texts without
+  shingles; ``similarity(a, b)`` estimates the Jaccard similarity of two.
 - ``Index(**options)`` and ``Index.open(path)``: a saved set of sketches for
   ingestion jobs, with ``add``, ``query``, ``query_or_add``, their batch
   forms, ``save`` and ``compact``; matches are ``Match`` named tuples.
 - ``s_curve``, ``optimal_lsh_params`` and ``estimated_similarity``: the LSH
-  parameter helpers of ``neardup tune``.
+  parameter helpers of ``neardup tune`` (``estimated_similarity(a, b,
+  signature_length=K)`` reads the first K bytes of each sketch).
 
 Options are keyword arguments with the command line's names
 (``default_options()`` lists them all, with their defaults): an unknown name

@@ -1,9 +1,11 @@
 """Type stubs of neardup._core, the compiled core of the neardup package.
 
 Shapes: n is the number of texts of a batch; K is the signature_length
-option (default 128), the bytes of a MinHash sketch. A sketch is a (K,)
-uint8 array (MinHash), an int in [0, 2**64) (SimHash), or None for a text
-without shingles.
+option (default 128), the bytes of a MinHash signature; bands is the LSH
+bands of the options (39 at the defaults). A sketch is a (K + 2*bands,)
+uint8 array (MinHash: the signature, then 2 check bytes per band,
+core/FORMAT.md section 8), an int in [0, 2**64) (SimHash), or None for a
+text without shingles.
 """
 
 import os
@@ -107,11 +109,14 @@ class Sketcher:
     an unknown name or a wrong type; ValueError for a value out of range or
     mode="story".
 
-    A sketch is, with algo="minhash" (the default), a (K,) uint8 array, K =
-    signature_length (128): one byte per MinHash entry (core/FORMAT.md
-    section 7); with algo="simhash", a Python int in [0, 2**64) (section 6).
-    A text without shingles (no letters or digits) has no sketch: None. It
-    is never a near-duplicate of anything.
+    A sketch is, with algo="minhash" (the default), a (K + 2*bands,) uint8
+    array, the record an Index stores: the signature, one byte per MinHash
+    entry (K = signature_length, 128; core/FORMAT.md section 7), then 2
+    check bytes per LSH band (section 8; bands as dedup derives them, 39 at
+    the defaults: 206 bytes). similarity() compares two. With
+    algo="simhash", a sketch is a Python int in [0, 2**64) (section 6). A
+    text without shingles (no letters or digits) has no sketch: None. It is
+    never a near-duplicate of anything.
 
     Not thread-safe: make one Sketcher per thread (a call while another
     thread is in one raises RuntimeError). sketch_batch() releases the GIL,
@@ -121,9 +126,10 @@ class Sketcher:
     def __init__(self, **options: Unpack[Options]) -> None: ...
     def sketch(self, text: Text) -> Sketch:
         """Returns the sketch of `text` (str, or UTF-8 bytes: the record's
-        text field after JSON unescaping): a (K,) uint8 array (MinHash) or an
-        int (SimHash), or None if the text has no shingles. CorruptionError for
-        bytes that are not UTF-8. Keeps the GIL: about 2 us for a 4 KB article."""
+        text field after JSON unescaping): a (K + 2*bands,) uint8 array
+        (MinHash: the signature, then the band checks) or an int (SimHash), or
+        None if the text has no shingles. CorruptionError for bytes that are not
+        UTF-8. Keeps the GIL: about 2 us for a 4 KB article."""
     def sketch_batch(
         self, texts: Iterable[Text]
     ) -> tuple[
@@ -132,8 +138,9 @@ class Sketcher:
         """Sketches a sequence of n texts (str or UTF-8 bytes) with the GIL
         released; the texts are read in place, not copied.
 
-        Returns (signatures, empty). signatures: MinHash, an (n, K) uint8 array
-        whose row i is sketch(texts[i]); SimHash, an (n,) uint64 array. empty:
+        Returns (signatures, empty). signatures: MinHash, an (n, K + 2*bands)
+        uint8 array whose row i is sketch(texts[i]) (the signature, then the
+        band checks); SimHash, an (n,) uint64 array. empty:
         an (n,) bool array, True where sketch() gives None (those rows are 0).
         Both arrays are allocated once and filled in place. CorruptionError
         naming the index of a bytes text that is not UTF-8."""
@@ -142,6 +149,14 @@ class Sketcher:
         text order with repeats (core/FORMAT.md section 5); empty if the text
         has no letters or digits. Two texts' Jaccard similarity is that of the
         sets of their shingle hashes: what exact verification computes."""
+    def similarity(
+        self, a: npt.NDArray[np.uint8] | None, b: npt.NDArray[np.uint8] | None
+    ) -> float:
+        """The Jaccard similarity estimated from two MinHash sketches of this
+        Sketcher: estimated_similarity(a, b, signature_length=K) with its K. In
+        [0, 1], 0 if either is None. ValueError for arrays of different lengths
+        or shorter than K; TypeError for a SimHash Sketcher (SimHashes compare
+        by (a ^ b).bit_count())."""
     @property
     def options(self) -> dict[str, Any]:
         """The options this Sketcher was made with, as a dict (see
@@ -151,7 +166,8 @@ class Sketcher:
         """"minhash" or "simhash"."""
     @property
     def signature_length(self) -> int:
-        """K: the entries (bytes) of a MinHash sketch."""
+        """K: the entries of a MinHash signature, the first K bytes of a
+        sketch (the band checks follow)."""
     def __getstate__(self) -> dict[str, Any]: ...
     def __setstate__(self, state: dict[str, Any]) -> None: ...
 
@@ -202,8 +218,8 @@ class Index:
     ) -> None:
         """Adds n entries from one `source`, in order: keys is a sequence of
         n str; signatures and empty are what Sketcher.sketch_batch() returns: an
-        (n, K) uint8 array (MinHash) or an (n,) uint64 array (SimHash), and an
-        (n,) bool array. On error nothing is added. Releases the GIL."""
+        (n, K + 2*bands) uint8 array (MinHash) or an (n,) uint64 array
+        (SimHash), and an (n,) bool array. On error nothing is added. Releases the GIL."""
     def query(self, sketch: Sketch | Text, limit: int = 0) -> list[Match]:
         """Returns the entries similar to `sketch` as a list of Match, most
         similar first, ties in insertion order, at most `limit` of them (0:
@@ -301,12 +317,19 @@ def optimal_lsh_params(
     for K = 1024."""
 
 def estimated_similarity(
-    a: npt.NDArray[np.uint8] | None, b: npt.NDArray[np.uint8] | None
+    a: npt.NDArray[np.uint8] | None,
+    b: npt.NDArray[np.uint8] | None,
+    *,
+    signature_length: int = 128,
 ) -> float:
-    """The Jaccard similarity estimated from two MinHash sketches ((K,)
-    uint8 arrays of one length), corrected for chance agreement of 8-bit
-    entries: in [0, 1], 0 if either is None. What dedup reports for a pair.
-    SimHashes compare by their Hamming distance, (a ^ b).bit_count()."""
+    """The Jaccard similarity estimated from two MinHash sketches (uint8
+    arrays of one length, as Sketcher.sketch() gives them) by their first
+    `signature_length` bytes, the signatures (the band checks after them do
+    not count), corrected for chance agreement of 8-bit entries: in [0, 1],
+    0 if either is None. What dedup reports for a pair. ValueError for
+    arrays of different lengths or shorter than signature_length: give the
+    sketches' K, or use Sketcher.similarity(). SimHashes compare by their
+    Hamming distance, (a ^ b).bit_count()."""
 
 def default_options() -> Options:
     """Returns every option's default as a dict {name: value}: the

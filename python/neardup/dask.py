@@ -194,7 +194,8 @@ def _sketch(options, place, bands, rows, n_out):
     sketch = _stages.sketch_partition(options, place)
     if not bands:
         return [], {"bytes": 0}, sketch
-    keys, docs = _stages.band_entries(sketch["sketches"], sketch["empty"],
+    keys, docs = _stages.band_entries(sketch["sketches"],
+                                      sketch["band_checks"], sketch["empty"],
                                       bands, rows)
     buckets, nbytes = _split(_hash_bucket(keys, n_out), n_out, keys, docs)
     return buckets, {"bytes": nbytes}, sketch

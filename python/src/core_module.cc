@@ -23,9 +23,14 @@
 //
 // Example (Python):
 //   sketcher = neardup.Sketcher(threshold=0.5)
-//   signatures, empty = sketcher.sketch_batch(["a text", "another text"])
+//   sketches, empty = sketcher.sketch_batch(["a text", "another text"])
+//
+// A MinHash sketch is, in Python, the record the Index stores: the K
+// signature bytes, then kBandCheckBytes check bytes per LSH band
+// (core/FORMAT.md section 8), a (K + 2 * bands,) uint8 array.
 
 #include <neardup/index.h>
+#include <neardup/lsh.h>
 #include <neardup/minhash.h>
 #include <neardup/options.h>
 #include <neardup/pipeline.h>
@@ -427,12 +432,23 @@ std::string shape_string(const py::array& array) {
   return out + (array.ndim() == 1 ? ",)" : ")");
 }
 
+// The bytes of a MinHash sketch record made with `options`: the signature,
+// then the band checks of choose_lsh_params(options.minhash) (what
+// Index::sketch_bytes() is for the same options).
+size_t minhash_record_bytes(const DedupOptions& options) {
+  return static_cast<size_t>(options.minhash.signature_length) +
+         static_cast<size_t>(kBandCheckBytes) *
+             static_cast<size_t>(choose_lsh_params(options.minhash).bands);
+}
+
 // `value` as a C-contiguous uint8 array of `ndim` dimensions, the last of
-// `length` entries (any if -1): MinHash sketches. Other dtypes are not cast
-// (TypeError); another shape is a ValueError.
+// `length` entries (any if -1): MinHash sketches, records of `signature`
+// signature bytes and their band checks (for the error message). Other
+// dtypes are not cast (TypeError); another shape is a ValueError.
 py::array_t<uint8_t, py::array::c_style> uint8_sketches(const py::object& value,
                                                         py::ssize_t ndim,
                                                         py::ssize_t length,
+                                                        py::ssize_t signature,
                                                         const char* what) {
   if (PyLong_Check(value.ptr())) {
     raise_type(what,
@@ -444,11 +460,16 @@ py::array_t<uint8_t, py::array::c_style> uint8_sketches(const py::object& value,
   if (!array) raise_type(what, "a uint8 array (MinHash sketches)", value);
   if (array.ndim() != ndim ||
       (length >= 0 && array.shape(ndim - 1) != length)) {
-    const std::string k =
-        length >= 0 ? " with K = " + std::to_string(length) : "";
-    throw py::value_error(std::string(what) + ": expected shape " +
-                          (ndim == 1 ? "(K,)" : "(n, K)") + k + ", got " +
-                          shape_string(array));
+    std::string expected = ndim == 1 ? "(K + 2*bands,)" : "(n, K + 2*bands)";
+    if (length >= 0) {
+      expected = (ndim == 1 ? "(" : "(n, ") + std::to_string(length) +
+                 (ndim == 1 ? ",)" : ")") +
+                 " (K = " + std::to_string(signature) +
+                 " signature bytes, then " +
+                 std::to_string(length - signature) + " band check bytes)";
+    }
+    throw py::value_error(std::string(what) + ": expected shape " + expected +
+                          ", got " + shape_string(array));
   }
   return array;
 }
@@ -469,9 +490,10 @@ uint64_t to_simhash(const py::object& value, const char* what) {
 }
 
 // The C++ sketch of a Python one made with `options`: None (no shingles), a
-// (K,) uint8 array (MinHash) or an int (SimHash).
-Sketch sketch_from_python(const py::object& value,
-                          const DedupOptions& options) {
+// (K + 2 * bands,) uint8 array of `record_bytes` bytes, the signature and
+// then its band checks (MinHash), or an int (SimHash).
+Sketch sketch_from_python(const py::object& value, const DedupOptions& options,
+                          size_t record_bytes) {
   Sketch sketch;
   sketch.algorithm = options.algorithm;
   if (value.is_none()) return sketch;
@@ -480,24 +502,30 @@ Sketch sketch_from_python(const py::object& value,
     sketch.simhash = to_simhash(value, "sketch");
     return sketch;
   }
+  const auto k = static_cast<size_t>(options.minhash.signature_length);
   const auto array =
-      uint8_sketches(value, 1, options.minhash.signature_length, "sketch");
-  sketch.signature.assign(array.data(), array.data() + array.size());
+      uint8_sketches(value, 1, static_cast<py::ssize_t>(record_bytes),
+                     static_cast<py::ssize_t>(k), "sketch");
+  sketch.signature.assign(array.data(), array.data() + k);
+  sketch.band_checks.assign(array.data() + k, array.data() + record_bytes);
   return sketch;
 }
 
 py::object sketch_to_python(const Sketch& sketch) {
   if (sketch.empty) return py::none();
   if (sketch.algorithm == Algorithm::kSimHash) return py::int_(sketch.simhash);
-  py::array_t<uint8_t> out(static_cast<py::ssize_t>(sketch.signature.size()));
-  std::memcpy(out.mutable_data(), sketch.signature.data(),
-              sketch.signature.size());
+  const size_t k = sketch.signature.size();
+  py::array_t<uint8_t> out(
+      static_cast<py::ssize_t>(k + sketch.band_checks.size()));
+  std::memcpy(out.mutable_data(), sketch.signature.data(), k);
+  std::memcpy(out.mutable_data() + k, sketch.band_checks.data(),
+              sketch.band_checks.size());
   return out;
 }
 
 // The arrays of a batch of sketches, checked with the GIL held and read
-// without it: signatures (n, K) uint8 or simhashes (n,) uint64, and the
-// (n,) bool flags of texts without shingles.
+// without it: MinHash records (n, K + 2 * bands) uint8 or simhashes (n,)
+// uint64, and the (n,) bool flags of texts without shingles.
 struct SketchArrays {
   py::array sketches;  // keep the data alive
   py::array empty;
@@ -505,17 +533,19 @@ struct SketchArrays {
   const uint64_t* simhashes = nullptr;
   const bool* is_empty = nullptr;
   size_t n = 0;
-  size_t k = 0;
+  size_t width = 0;  // bytes of a MinHash row
 };
 
+// `record_bytes`: the bytes of a MinHash record (Index::sketch_bytes()).
 SketchArrays sketch_arrays(const py::object& sketches, const py::object& empty,
-                           const DedupOptions& options) {
+                           const DedupOptions& options, size_t record_bytes) {
   SketchArrays a;
   if (options.algorithm == Algorithm::kMinHash) {
-    auto signatures = uint8_sketches(
-        sketches, 2, options.minhash.signature_length, "signatures");
+    auto signatures =
+        uint8_sketches(sketches, 2, static_cast<py::ssize_t>(record_bytes),
+                       options.minhash.signature_length, "signatures");
     a.n = static_cast<size_t>(signatures.shape(0));
-    a.k = static_cast<size_t>(signatures.shape(1));
+    a.width = static_cast<size_t>(signatures.shape(1));
     a.signatures = signatures.data();
     a.sketches = std::move(signatures);
   } else {
@@ -541,9 +571,9 @@ SketchArrays sketch_arrays(const py::object& sketches, const py::object& empty,
 }
 
 // The arrays' sketches as the index's rows, read in place (no copy):
-// signatures row by row, or SimHashes as 8 little-endian bytes each.
+// MinHash records row by row, or SimHashes as 8 little-endian bytes each.
 std::span<const uint8_t> sketch_rows(const SketchArrays& a) {
-  if (a.signatures != nullptr) return {a.signatures, a.n * a.k};
+  if (a.signatures != nullptr) return {a.signatures, a.n * a.width};
   return {reinterpret_cast<const uint8_t*>(a.simhashes), a.n * 8};
 }
 
@@ -562,9 +592,15 @@ class PySketcher {
     Result<std::unique_ptr<Sketcher>> sketcher = Sketcher::Create(options);
     check(sketcher.status());
     sketcher_ = std::move(sketcher).value();
+    if (options.algorithm == Algorithm::kMinHash) {
+      record_bytes_ = minhash_record_bytes(options);
+    }
   }
 
   const DedupOptions& options() const { return sketcher_->options(); }
+
+  // The bytes of one MinHash sketch, K + 2 * bands (0 for SimHash).
+  size_t record_bytes() const { return record_bytes_; }
 
   py::object sketch(const py::object& text) {
     const std::string_view view = text_view(text, "text", kNoIndex);
@@ -600,18 +636,20 @@ class PySketcher {
                      bool* empty, size_t* failed);
 
   std::unique_ptr<Sketcher> sketcher_;
+  size_t record_bytes_ = 0;
   Sketch sketch_;
   std::mutex busy_;
 };
 
-// Sketches texts[i] into row i of `out` ((n, K) bytes for MinHash, (n,)
-// uint64 for SimHash), with empty[i] set and the row zeroed for a text
-// without shingles. Runs without the GIL. On error *failed is the text's
-// index.
+// Sketches texts[i] into row i of `out` ((n, K + 2 * bands) bytes for
+// MinHash: the signature, then the band checks; (n,) uint64 for SimHash),
+// with empty[i] set and the row zeroed for a text without shingles. Runs
+// without the GIL. On error *failed is the text's index.
 Status PySketcher::sketch_rows(std::span<const std::string_view> texts,
                                void* out, bool* empty, size_t* failed) {
   const bool minhash = options().algorithm == Algorithm::kMinHash;
   const auto k = static_cast<size_t>(options().minhash.signature_length);
+  const size_t width = record_bytes_;
   for (size_t i = 0; i < texts.size(); ++i) {
     if (Status s = sketcher_->sketch(texts[i], &sketch_); !s.ok()) {
       *failed = i;
@@ -621,10 +659,19 @@ Status PySketcher::sketch_rows(std::span<const std::string_view> texts,
     if (!minhash) {
       static_cast<uint64_t*>(out)[i] = sketch_.simhash;  // 0 when empty
     } else if (sketch_.empty) {
-      std::memset(static_cast<uint8_t*>(out) + i * k, 0, k);
+      std::memset(static_cast<uint8_t*>(out) + i * width, 0, width);
     } else {
-      std::memcpy(static_cast<uint8_t*>(out) + i * k, sketch_.signature.data(),
-                  k);
+      if (sketch_.signature.size() != k ||
+          sketch_.band_checks.size() != width - k) {
+        *failed = i;
+        return Status::Internal(
+            "a sketch of " + std::to_string(sketch_.signature.size()) + " + " +
+            std::to_string(sketch_.band_checks.size()) + " bytes, expected " +
+            std::to_string(width));
+      }
+      uint8_t* row = static_cast<uint8_t*>(out) + i * width;
+      std::memcpy(row, sketch_.signature.data(), k);
+      std::memcpy(row + k, sketch_.band_checks.data(), width - k);
     }
   }
   return Status::OK();
@@ -636,7 +683,7 @@ py::tuple PySketcher::sketch_batch(const py::object& texts) {
   const bool minhash = options().algorithm == Algorithm::kMinHash;
   py::array out = minhash
                       ? py::array(py::array_t<uint8_t>(std::vector<py::ssize_t>{
-                            n, options().minhash.signature_length}))
+                            n, static_cast<py::ssize_t>(record_bytes_)}))
                       : py::array(py::array_t<uint64_t>(n));
   py::array_t<bool> empty(n);
   void* out_data = out.mutable_data();
@@ -822,7 +869,7 @@ class PyIndex {
   // (which serializes the use of text_sketcher_).
   Sketch to_sketch(const py::object& value) const {
     if (!PyUnicode_Check(value.ptr()) && !PyBytes_Check(value.ptr())) {
-      return sketch_from_python(value, options());
+      return sketch_from_python(value, options(), index_->sketch_bytes());
     }
     if (!text_sketcher_) {
       Result<std::unique_ptr<Sketcher>> s = Sketcher::Create(options());
@@ -852,7 +899,8 @@ class PyIndex {
 void PyIndex::add_batch(const py::object& keys, const std::string& source,
                         const py::object& signatures, const py::object& empty) {
   const TextBatch key_batch = text_batch(keys, "keys");
-  const SketchArrays arrays = sketch_arrays(signatures, empty, options());
+  const SketchArrays arrays =
+      sketch_arrays(signatures, empty, options(), index_->sketch_bytes());
   if (key_batch.views.size() != arrays.n) {
     throw py::value_error(
         "add_batch: " + std::to_string(key_batch.views.size()) + " keys and " +
@@ -870,7 +918,8 @@ void PyIndex::add_batch(const py::object& keys, const std::string& source,
 
 py::list PyIndex::query_batch(const py::object& signatures,
                               const py::object& empty, size_t limit) const {
-  const SketchArrays arrays = sketch_arrays(signatures, empty, options());
+  const SketchArrays arrays =
+      sketch_arrays(signatures, empty, options(), index_->sketch_bytes());
   std::vector<std::vector<MatchCopy>> found;
   Status status;
   {
@@ -968,19 +1017,33 @@ py::object lsh_params(double threshold, int signature_length, double fp_weight,
       p.bands, p.rows, p.false_positive_area, p.false_negative_area);
 }
 
-double similarity(const py::object& a, const py::object& b) {
+// The estimate of two MinHash sketches from their first `signature_length`
+// bytes (the signature; the band checks after it do not count).
+double similarity(const py::object& a, const py::object& b,
+                  int signature_length) {
+  if (signature_length < 1 || signature_length > kMaxSignatureLength) {
+    throw py::value_error("signature_length must be in [1, " +
+                          std::to_string(kMaxSignatureLength) + "], got " +
+                          std::to_string(signature_length));
+  }
   if (a.is_none() || b.is_none()) return 0;
-  const auto x = uint8_sketches(a, 1, -1, "a");
-  const auto y = uint8_sketches(b, 1, -1, "b");
+  const auto x = uint8_sketches(a, 1, -1, -1, "a");
+  const auto y = uint8_sketches(b, 1, -1, -1, "b");
   if (x.size() != y.size()) {
     throw py::value_error(
         "a and b differ in length: " + std::to_string(x.size()) + " and " +
         std::to_string(y.size()));
   }
+  const auto k = static_cast<size_t>(signature_length);
+  if (static_cast<size_t>(x.size()) < k) {
+    throw py::value_error(
+        "a and b have " + std::to_string(x.size()) +
+        " bytes, fewer than signature_length = " + std::to_string(k));
+  }
   Sketch sa, sb;
   sa.empty = sb.empty = false;
-  sa.signature.assign(x.data(), x.data() + x.size());
-  sb.signature.assign(y.data(), y.data() + y.size());
+  sa.signature.assign(x.data(), x.data() + k);
+  sb.signature.assign(y.data(), y.data() + k);
   return estimated_similarity(sa, sb);
 }
 
@@ -1017,11 +1080,14 @@ clustering, threads, ...) are accepted and have no effect. TypeError for
 an unknown name or a wrong type; ValueError for a value out of range or
 mode="story".
 
-A sketch is, with algo="minhash" (the default), a (K,) uint8 array, K =
-signature_length (128): one byte per MinHash entry (core/FORMAT.md
-section 7); with algo="simhash", a Python int in [0, 2**64) (section 6).
-A text without shingles (no letters or digits) has no sketch: None. It
-is never a near-duplicate of anything.
+A sketch is, with algo="minhash" (the default), a (K + 2*bands,) uint8
+array, the record an Index stores: the signature, one byte per MinHash
+entry (K = signature_length, 128; core/FORMAT.md section 7), then 2
+check bytes per LSH band (section 8; bands as dedup derives them, 39 at
+the defaults: 206 bytes). similarity() compares two. With
+algo="simhash", a sketch is a Python int in [0, 2**64) (section 6). A
+text without shingles (no letters or digits) has no sketch: None. It is
+never a near-duplicate of anything.
 
 Not thread-safe: make one Sketcher per thread (a call while another
 thread is in one raises RuntimeError). sketch_batch() releases the GIL,
@@ -1030,16 +1096,18 @@ options.)doc";
 
 constexpr const char* kSketchDoc =
     R"doc(Returns the sketch of `text` (str, or UTF-8 bytes: the record's
-text field after JSON unescaping): a (K,) uint8 array (MinHash) or an
-int (SimHash), or None if the text has no shingles. CorruptionError for
-bytes that are not UTF-8. Keeps the GIL: about 2 us for a 4 KB article.)doc";
+text field after JSON unescaping): a (K + 2*bands,) uint8 array
+(MinHash: the signature, then the band checks) or an int (SimHash), or
+None if the text has no shingles. CorruptionError for bytes that are not
+UTF-8. Keeps the GIL: about 2 us for a 4 KB article.)doc";
 
 constexpr const char* kSketchBatchDoc =
     R"doc(Sketches a sequence of n texts (str or UTF-8 bytes) with the GIL
 released; the texts are read in place, not copied.
 
-Returns (signatures, empty). signatures: MinHash, an (n, K) uint8 array
-whose row i is sketch(texts[i]); SimHash, an (n,) uint64 array. empty:
+Returns (signatures, empty). signatures: MinHash, an (n, K + 2*bands)
+uint8 array whose row i is sketch(texts[i]) (the signature, then the
+band checks); SimHash, an (n,) uint64 array. empty:
 an (n,) bool array, True where sketch() gives None (those rows are 0).
 Both arrays are allocated once and filled in place. CorruptionError
 naming the index of a bytes text that is not UTF-8.)doc";
@@ -1057,7 +1125,15 @@ default_options()).)doc";
 constexpr const char* kAlgorithmDoc = R"doc("minhash" or "simhash".)doc";
 
 constexpr const char* kSignatureLengthDoc =
-    R"doc(K: the entries (bytes) of a MinHash sketch.)doc";
+    R"doc(K: the entries of a MinHash signature, the first K bytes of a
+sketch (the band checks follow).)doc";
+
+constexpr const char* kSketcherSimilarityDoc =
+    R"doc(The Jaccard similarity estimated from two MinHash sketches of this
+Sketcher: estimated_similarity(a, b, signature_length=K) with its K. In
+[0, 1], 0 if either is None. ValueError for arrays of different lengths
+or shorter than K; TypeError for a SimHash Sketcher (SimHashes compare
+by (a ^ b).bit_count()).)doc";
 
 constexpr const char* kIndexDoc =
     R"doc(A searchable, saved set of sketches: the near-duplicates of a new
@@ -1100,8 +1176,8 @@ entry. ValueError for a sketch of another algorithm or length.)doc";
 constexpr const char* kAddBatchDoc =
     R"doc(Adds n entries from one `source`, in order: keys is a sequence of
 n str; signatures and empty are what Sketcher.sketch_batch() returns: an
-(n, K) uint8 array (MinHash) or an (n,) uint64 array (SimHash), and an
-(n,) bool array. On error nothing is added. Releases the GIL.)doc";
+(n, K + 2*bands) uint8 array (MinHash) or an (n,) uint64 array
+(SimHash), and an (n,) bool array. On error nothing is added. Releases the GIL.)doc";
 
 constexpr const char* kQueryDoc =
     R"doc(Returns the entries similar to `sketch` as a list of Match, most
@@ -1185,10 +1261,14 @@ false_positive_area, false_negative_area). Releases the GIL: up to 0.1 s
 for K = 1024.)doc";
 
 constexpr const char* kSimilarityDoc =
-    R"doc(The Jaccard similarity estimated from two MinHash sketches ((K,)
-uint8 arrays of one length), corrected for chance agreement of 8-bit
-entries: in [0, 1], 0 if either is None. What dedup reports for a pair.
-SimHashes compare by their Hamming distance, (a ^ b).bit_count().)doc";
+    R"doc(The Jaccard similarity estimated from two MinHash sketches (uint8
+arrays of one length, as Sketcher.sketch() gives them) by their first
+`signature_length` bytes, the signatures (the band checks after them do
+not count), corrected for chance agreement of 8-bit entries: in [0, 1],
+0 if either is None. What dedup reports for a pair. ValueError for
+arrays of different lengths or shorter than signature_length: give the
+sketches' K, or use Sketcher.similarity(). SimHashes compare by their
+Hamming distance, (a ^ b).bit_count().)doc";
 
 constexpr const char* kDefaultOptionsDoc =
     R"doc(Returns every option's default as a dict {name: value}: the
@@ -1236,6 +1316,17 @@ void bind_sketcher(py::module_& m) {
       .def("sketch_batch", &PySketcher::sketch_batch, py::arg("texts"),
            kSketchBatchDoc)
       .def("shingles", &PySketcher::shingles, py::arg("text"), kShinglesDoc)
+      .def(
+          "similarity",
+          [](const PySketcher& s, const py::object& a, const py::object& b) {
+            if (s.options().algorithm != Algorithm::kMinHash) {
+              throw py::type_error(
+                  "similarity() compares MinHash sketches; SimHashes compare "
+                  "by (a ^ b).bit_count()");
+            }
+            return similarity(a, b, s.options().minhash.signature_length);
+          },
+          py::arg("a"), py::arg("b"), kSketcherSimilarityDoc)
       .def_property_readonly(
           "options",
           [](const PySketcher& s) { return options_to_dict(s.options()); },
@@ -1309,7 +1400,7 @@ void bind_functions(py::module_& m) {
         py::arg("signature_length") = 128, py::arg("fp_weight") = 0.01,
         py::arg("fn_weight") = 0.99, kLshParamsFnDoc);
   m.def("estimated_similarity", &similarity, py::arg("a"), py::arg("b"),
-        kSimilarityDoc);
+        py::kw_only(), py::arg("signature_length") = 128, kSimilarityDoc);
   m.def(
       "default_options", [] { return options_to_dict(DedupOptions()); },
       kDefaultOptionsDoc);

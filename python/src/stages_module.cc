@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dist/stages.h"
+#include "neardup/lsh.h"
 #include "neardup/options.h"
 #include "neardup/pipeline.h"
 #include "status_error.h"
@@ -192,6 +193,9 @@ py::dict sketch(const py::dict& given, const py::tuple& t) {
   if (options.algorithm == Algorithm::kMinHash) {
     d["sketches"] = to_numpy(std::move(s.signatures),
                              {n, options.minhash.signature_length});
+    const auto checks = static_cast<py::ssize_t>(
+        kBandCheckBytes * choose_lsh_params(options.minhash).bands);
+    d["band_checks"] = to_numpy(std::move(s.band_checks), {n, checks});
   } else {
     d["sketches"] = to_numpy(std::move(s.fingerprints));
   }
@@ -204,16 +208,21 @@ py::dict sketch(const py::dict& given, const py::tuple& t) {
   return d;
 }
 
-py::tuple bands(const Array<uint8_t>& signatures, const Array<uint8_t>& empty,
+py::tuple bands(const Array<uint8_t>& signatures,
+                const Array<uint8_t>& band_checks, const Array<uint8_t>& empty,
                 int bands, int rows) {
   std::vector<uint64_t> keys;
   std::vector<uint32_t> docs;
   const int length =
       signatures.ndim() == 2 ? static_cast<int>(signatures.shape(1)) : 0;
+  if (band_checks.size() !=
+      empty.size() * static_cast<py::ssize_t>(kBandCheckBytes) * bands) {
+    throw py::value_error("band_entries: band_checks do not fit the bands");
+  }
   {
     py::gil_scoped_release release;
-    band_entries(span_of(signatures), length, span_of(empty), bands, rows,
-                 &keys, &docs);
+    band_entries(span_of(signatures), length, span_of(band_checks),
+                 span_of(empty), bands, rows, &keys, &docs);
   }
   return py::make_tuple(to_numpy(std::move(keys)), to_numpy(std::move(docs)));
 }

@@ -18,8 +18,9 @@ def run_example(dump, workdir, incoming):
         print(doc_id, "near-duplicate of " + matches[0].key if matches else "new")
     index.save(f"{workdir}/seen.ndx")  # next run: neardup.Index.open(...)
 
-    # In batches, with the GIL released: an (n, 128) uint8 array of MinHash
-    # signatures and an (n,) bool array of the texts without shingles.
+    # In batches, with the GIL released: an (n, 206) uint8 array of MinHash
+    # sketches (128 signature bytes, then 2 band-check bytes for each of 39
+    # bands) and an (n,) bool array of the texts without shingles.
     sketcher = index.sketcher()  # not thread-safe: one per thread
     signatures, empty = sketcher.sketch_batch([text for _, text in incoming])
     found = index.query_batch(signatures, empty)  # a list of matches per text

@@ -86,19 +86,29 @@ def row_of(records):
     return {r["id"]: i for i, r in enumerate(records)}
 
 
+def sketch_bytes(k=128, threshold=0.5):
+    """The bytes of a MinHash sketch: K signature bytes, then 2 band check
+    bytes per LSH band (core/FORMAT.md section 8). 206 at the defaults."""
+    return k + 2 * neardup.optimal_lsh_params(threshold, k).bands
+
+
 # ---- Sketcher ----
 
 
-@pytest.mark.parametrize("case,length,signature,key", golden_rows("minhash.tsv"))
-def test_sketch_equals_golden_minhash_signature(case, length, signature, key):
-    sketch = neardup.Sketcher(signature_length=int(length)).sketch(
-        GOLDEN_TEXTS[case]
-    )
+@pytest.mark.parametrize(
+    "case,length,signature,checks,key", golden_rows("minhash.tsv")
+)
+def test_sketch_equals_golden_minhash_signature(case, length, signature, checks, key):
+    k = int(length)
+    sketch = neardup.Sketcher(signature_length=k).sketch(GOLDEN_TEXTS[case])
     if case == "empty":
         assert sketch is None  # no shingles: no sketch
         return
-    assert sketch.dtype == np.uint8 and sketch.shape == (int(length),)
-    assert sketch.tobytes().hex() == signature, "format change: see FORMAT.md"
+    # The signature, then the band checks of the default threshold's bands.
+    assert sketch.dtype == np.uint8 and sketch.shape == (sketch_bytes(k),)
+    assert len(checks) == 4 * neardup.optimal_lsh_params(0.5, k).bands
+    assert sketch[:k].tobytes().hex() == signature, "format change: see FORMAT.md"
+    assert sketch[k:].tobytes().hex() == checks, "format change: see FORMAT.md"
 
 
 @pytest.mark.parametrize(
@@ -152,7 +162,8 @@ def test_sketch_batch_equals_sketch_row_by_row(reuters):
     texts.append(texts[0].encode())  # UTF-8 bytes are texts too
     sketcher = neardup.Sketcher()
     signatures, empty = sketcher.sketch_batch(texts)
-    assert signatures.dtype == np.uint8 and signatures.shape == (len(texts), 128)
+    assert signatures.dtype == np.uint8
+    assert signatures.shape == (len(texts), sketch_bytes()) == (len(texts), 206)
     assert empty.dtype == np.bool_ and empty.shape == (len(texts),)
     assert signatures.flags.c_contiguous and signatures.flags.writeable
     for i, text in enumerate(texts):
@@ -169,12 +180,19 @@ def test_sketch_batch_equals_sketch_row_by_row(reuters):
 def test_sketch_batch_shapes_and_dtypes():
     texts = (f"word{i} and another sentence of several words" for i in range(5))
     signatures, empty = neardup.Sketcher(signature_length=64).sketch_batch(texts)
-    assert signatures.shape == (5, 64) and not empty.any()
+    assert signatures.shape == (5, sketch_bytes(64)) and not empty.any()
+    sketcher = neardup.Sketcher(bands=10, rows=3)  # 128 + 2 * 10 bytes
+    signatures, empty = sketcher.sketch_batch(["a b c", ""])
+    assert signatures.shape == (2, 148) and empty.tolist() == [False, True]
+    assert not signatures[1].any()
+    index = neardup.Index(bands=10, rows=3)
+    index.add_batch(["x", "y"], "s", signatures, empty)  # the index's rows
+    assert [m.key for m in index.query(signatures[0])] == ["x"]
     hashes, empty = neardup.Sketcher(algo="simhash").sketch_batch(["a b c", ""])
     assert hashes.dtype == np.uint64 and hashes.shape == (2,)
     assert empty.tolist() == [False, True] and hashes[1] == 0
     signatures, empty = neardup.Sketcher().sketch_batch([])
-    assert signatures.shape == (0, 128) and empty.shape == (0,)
+    assert signatures.shape == (0, 206) and empty.shape == (0,)
 
 
 def test_sketch_batch_rejects_bad_texts():
@@ -339,12 +357,22 @@ def test_index_sketch_arguments():
     match = index.query(sketch)[0]
     assert match == neardup.Match("text", "s", 1.0, 0, 1)
     assert (match.key, match.source, match.similarity) == ("text", "s", 1.0)
-    with pytest.raises(ValueError, match="K = 128"):
+    with pytest.raises(ValueError, match=r"\(206,\) \(K = 128.* 78 band check"):
         index.query(sketch[:64])
+    with pytest.raises(ValueError, match="K = 128"):  # a bare signature
+        index.add("signature", "s", sketch[:128])
+    changed = sketch.copy()
+    changed[128:] ^= 0xFF  # every band's check differs: no band matches
+    assert index.query(changed) == []
+    changed[:128] ^= 0xFF  # and equal checks with other bytes do not either
+    changed[128:] = sketch[128:]
+    assert index.query(changed) == []
     with pytest.raises(TypeError, match="uint8"):
         index.query(sketch.astype(np.int64))
     with pytest.raises(TypeError, match="uint8"):
         index.query(12345)
+    with pytest.raises(ValueError, match=r"\(n, 206\)"):
+        index.add_batch(["a"], "s", sketch[None, :128], [False])
     with pytest.raises(ValueError, match="2 keys and 1 signatures"):
         index.add_batch(["a", "b"], "s", sketch[None, :], [False])
     with pytest.raises(ValueError, match=r"empty: expected shape \(1,\)"):
@@ -470,6 +498,34 @@ def test_estimated_similarity():
         neardup.estimated_similarity(a, b[:64])
     with pytest.raises(TypeError, match="bit_count"):
         neardup.estimated_similarity(1, 2)
+
+
+@pytest.mark.parametrize("k", [128, 64])
+def test_sketcher_similarity_reads_the_signature(k):
+    sketcher = neardup.Sketcher(signature_length=k)
+    a = sketcher.sketch(GOLDEN_TEXTS["boilerplate_lines"])
+    edited = GOLDEN_TEXTS["boilerplate_lines"].replace("Tuesday", "Monday")
+    b = sketcher.sketch(edited)
+    assert a.shape == b.shape == (sketch_bytes(k),)
+    expected = neardup.estimated_similarity(a, b, signature_length=k)
+    assert 0.8 < expected < 1.0
+    assert sketcher.similarity(a, b) == expected
+    assert sketcher.similarity(a, a) == 1.0 and sketcher.similarity(a, None) == 0.0
+    # Only the first K bytes count: not the band checks; bare signatures work.
+    c = b.copy()
+    c[k:] ^= 0xFF
+    assert sketcher.similarity(a, c) == expected
+    assert neardup.estimated_similarity(a[:k], b[:k], signature_length=k) == expected
+    with pytest.raises(ValueError, match="fewer than signature_length"):
+        sketcher.similarity(a[: k - 1], b[: k - 1])
+    with pytest.raises(ValueError, match="fewer than signature_length"):
+        neardup.estimated_similarity(a[:k], b[:k], signature_length=k + 1)
+    with pytest.raises(ValueError, match="differ in length"):
+        sketcher.similarity(a, b[:k])
+    with pytest.raises(ValueError, match="signature_length must be"):
+        neardup.estimated_similarity(a, b, signature_length=0)
+    with pytest.raises(TypeError, match="bit_count"):
+        neardup.Sketcher(algo="simhash").similarity(1, 2)
 
 
 def test_version():

@@ -149,16 +149,30 @@ def test_bad_lines_and_several_inputs(client, data, tmp_path):
 
 
 def test_bucket_cap_long_lines_and_line_ids(client, data, tmp_path):
-    """Bands of one row put about n/256 documents in each bucket, so the
-    cap of 32 decides the candidates; lines over 2,000 bytes are rejected
-    (later lines are read back at offsets past them); every id is a line
-    number."""
-    stats = _same_as_cli(client, tmp_path, [data / "bad.jsonl"], 200_000,
+    """Bands of one row, where a bucket is the documents that agree on one
+    entry byte and its band check (that share the bin's minimum shingle),
+    over bad.jsonl and `copies` exact copies of one line: in every band the
+    copies make a bucket of over 32 members, which the cap turns into pairs
+    of each member with the bucket's first and the one before it (about
+    2 * copies, not copies^2 / 2) that still join them all. Lines over 2,000
+    bytes are rejected (later lines are read back at offsets past them);
+    every id is a line number."""
+    copies = 500
+    line = (data / "reuters.jsonl").read_bytes().split(b"\n")[1]
+    assert 500 < len(line) < 2000  # has shingles, is not too long
+    dump = tmp_path / "copies.jsonl"
+    dump.write_bytes((data / "bad.jsonl").read_bytes() +
+                     b"".join(b"\n" + line for _ in range(copies)))
+    stats = _same_as_cli(client, tmp_path, [dump], 200_000,
                          bands=16, rows=1, verify="exact",
                          max_line_bytes=2000, id_field="/none")
     assert stats["partitions"] >= 5
     assert stats["rejected_by_reason"]["too_long"] > 100
-    assert stats["candidate_pairs"] > 100_000
+    all_pairs = copies * (copies - 1) // 2  # the copies' pairs, uncapped
+    assert stats["candidate_pairs"] < all_pairs / 4
+    assert stats["verified_pairs"] < all_pairs / 20
+    assert stats["largest_cluster"] > copies  # the copies and the original
+    assert stats["duplicates"] >= copies
 
 
 def test_command_line(cluster, data, tmp_path):

@@ -130,15 +130,15 @@ TEST(CliTest, TuneShowsTheBandsTheSCurveAndTheCandidates) {
   EXPECT_NE(r.out.find("0.800"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("<- threshold"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("per million documents"), std::string::npos) << r.out;
-  // Random candidates grow with the square of the dump: 100 times the pairs
-  // for 10 times the documents.
+  // Random candidates: n(n-1)/2 pairs times 39 bands x 2^-40 (24 bits of
+  // entries and a 16-bit check per band), by hand.
   CliRun big = run_cli("tune --documents 5e7");
   ASSERT_EQ(big.exit_code, 0) << big.out;
-  EXPECT_NE(big.out.find("5e+07 documents: 2.92e+09 pairs, 58.3 per "
+  EXPECT_NE(big.out.find("5e+07 documents: 4.43e+04 pairs, 0.000887 per "
                          "document   <- --documents"),
             std::string::npos)
       << big.out;
-  EXPECT_NE(big.out.find("1e+06 documents: 1.17e+06 pairs, 1.17 per document"),
+  EXPECT_NE(big.out.find("1e+06 documents: 17.7 pairs, 1.77e-05 per document"),
             std::string::npos)
       << big.out;
   EXPECT_EQ(run_cli("tune --documents 1").exit_code, 2);

@@ -42,6 +42,9 @@ std::unique_ptr<Index> open(const std::string& path,
 
 // Signatures in families: each family's members are copies of its first
 // with some entries changed, so similarities spread across the threshold.
+// A changed entry gets its band (of the default 39 bands of 3 rows) a new
+// check too, as a changed full-width entry would.
+constexpr int kBands = 39, kRows = 3;
 std::vector<Sketch> signature_families(size_t n, uint32_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<Sketch> out;
@@ -52,10 +55,20 @@ std::vector<Sketch> signature_families(size_t n, uint32_t seed) {
     if (i % 4 == 0) {
       base.signature.resize(128);
       for (auto& b : base.signature) b = static_cast<uint8_t>(rng());
+      base.band_checks.resize(kBandCheckBytes * kBands);
+      for (auto& b : base.band_checks) b = static_cast<uint8_t>(rng());
     }
     s.signature = base.signature;
+    s.band_checks = base.band_checks;
     const int changes = static_cast<int>(rng() % 90);
-    for (int c = 0; c < changes; ++c) s.signature[rng() % 128] = rng();
+    for (int c = 0; c < changes; ++c) {
+      const size_t at = rng() % 128;
+      s.signature[at] = static_cast<uint8_t>(rng());
+      if (at / kRows < kBands) {
+        s.band_checks[kBandCheckBytes * (at / kRows)] =
+            static_cast<uint8_t>(rng());
+      }
+    }
     out.push_back(s);
   }
   return out;
@@ -71,9 +84,8 @@ std::vector<uint64_t> oracle(const std::vector<Sketch>& indexed,
     if (indexed[e].empty) continue;
     bool collide = false;
     for (int b = 0; b < bands && !collide; ++b) {
-      collide = std::equal(q.signature.begin() + b * rows,
-                           q.signature.begin() + (b + 1) * rows,
-                           indexed[e].signature.begin() + b * rows);
+      collide = band_equal(q.signature, q.band_checks, indexed[e].signature,
+                           indexed[e].band_checks, b, rows);
     }
     const int equal = equal_entries(q.signature, indexed[e].signature);
     if (collide && equal >= need) found.push_back({-equal, e});
@@ -498,12 +510,14 @@ TEST(IndexTest, RowsAreSketches) {
     keys.push_back(key_of(i));
     rows.insert(rows.end(), sketches[i].signature.begin(),
                 sketches[i].signature.end());
+    rows.insert(rows.end(), sketches[i].band_checks.begin(),
+                sketches[i].band_checks.end());
     empty.push_back(sketches[i].empty);
   }
   std::vector<std::string_view> views(keys.begin(), keys.end());
   std::unique_ptr<Index> by_rows = create(DedupOptions());
   std::unique_ptr<Index> by_sketches = create(DedupOptions());
-  ASSERT_EQ(by_rows->sketch_bytes(), 128u);
+  ASSERT_EQ(by_rows->sketch_bytes(), 128u + kBandCheckBytes * kBands);
   ASSERT_TRUE(by_rows->add_rows(views, "s", rows, empty).ok());
   ASSERT_TRUE(by_sketches->add_batch(views, "s", sketches).ok());
   std::vector<std::vector<IndexMatch>> a, b;

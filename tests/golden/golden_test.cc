@@ -89,10 +89,12 @@ std::string minhash_golden_path() {
   return std::string(NEARDUP_SOURCE_DIR) + "/tests/golden/minhash.tsv";
 }
 
-// name \t signature_length \t 8-bit signature \t key of band 0 of 4 rows,
-// for the default text options, as the Sketcher (and so dedup) computes them.
+// name \t signature_length \t 8-bit signature \t band checks \t key of
+// band 0, for the default text options and the bands and rows of the
+// default threshold, as the Sketcher (and so dedup) computes them.
 std::string compute_minhash_table() {
-  std::string out = "# case\tsignature_length\tsignature\tband0_rows4_key\n";
+  std::string out =
+      "# case\tsignature_length\tsignature\tband_checks\tband0_key\n";
   for (const auto& [name, text] : cases()) {
     for (int length : {16, 128}) {
       DedupOptions options;
@@ -101,15 +103,21 @@ std::string compute_minhash_table() {
       EXPECT_TRUE(sketcher.ok());
       Sketch sketch;
       EXPECT_TRUE((*sketcher)->sketch(text, &sketch).ok());
-      const std::vector<uint8_t>& sig = sketch.signature;
-      std::string bytes;
-      for (uint8_t b : sig) {
-        char buf[3];
-        std::snprintf(buf, sizeof(buf), "%02x", b);
-        bytes += buf;
-      }
-      out += name + "\t" + std::to_string(length) + "\t" + bytes + "\t" +
-             hex(band_key(sig, 0, 4)).substr(8) + "\n";
+      auto hex_bytes = [](const std::vector<uint8_t>& v) {
+        std::string bytes;
+        for (uint8_t b : v) {
+          char buf[3];
+          std::snprintf(buf, sizeof(buf), "%02x", b);
+          bytes += buf;
+        }
+        return bytes;
+      };
+      const int rows = choose_lsh_params(options.minhash).rows;
+      out += name + "\t" + std::to_string(length) + "\t" +
+             hex_bytes(sketch.signature) + "\t" +
+             hex_bytes(sketch.band_checks) + "\t" +
+             hex(band_key(sketch.signature, sketch.band_checks, 0, rows)) +
+             "\n";
     }
   }
   return out;

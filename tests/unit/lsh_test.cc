@@ -11,6 +11,9 @@
 #include "index/lsh_bands.h"
 #include "neardup/minhash.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace neardup {
 namespace {
 
@@ -80,11 +83,14 @@ TEST(LshTest, EstimateTracksExactJaccard) {
   }
 }
 
+// Sketch records of `sigs` with all band checks 0 (room for `length`
+// bands): bands then match on their bytes alone.
 SignatureTable table_of(const std::vector<uint8_t>& sigs, int length) {
-  SignatureTable table(length);
+  SignatureTable table(length + kBandCheckBytes * length);
   for (size_t at = 0; at < sigs.size(); at += length) {
     std::span<uint8_t> sig = table.append();
     std::copy_n(sigs.begin() + at, length, sig.begin());
+    std::fill(sig.begin() + length, sig.end(), 0);
   }
   return table;
 }
@@ -130,7 +136,8 @@ TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
   for (DocId d = 0; d < kDocs; d += 1 + rng() % 2) docs.push_back(d);
   for (int band = 0; band < kLength / kRows; ++band) {
     std::vector<uint64_t> pairs = {42};  // appended after existing content
-    band_candidates(table_of(sigs, kLength), docs, band, kRows, 0, &pairs);
+    band_candidates(table_of(sigs, kLength), kLength, docs, band, kRows, 0,
+                    &pairs);
     ASSERT_EQ(pairs.front(), 42u);
     pairs.erase(pairs.begin());
     ASSERT_TRUE(std::is_sorted(pairs.begin(), pairs.end()));
@@ -149,7 +156,8 @@ TEST(LshTest, BandCandidatesEqualBruteForceOnSmallBuckets) {
   }
   for (int band = 0; band < kLength / kRows; ++band) {
     std::vector<uint64_t> pairs;
-    band_candidates(table_of(distinct, kLength), docs, band, kRows, 0, &pairs);
+    band_candidates(table_of(distinct, kLength), kLength, docs, band, kRows, 0,
+                    &pairs);
     const std::set<uint64_t> truth =
         brute_force(distinct, kLength, docs, band, kRows);
     EXPECT_EQ(std::set<uint64_t>(pairs.begin(), pairs.end()), truth);
@@ -169,8 +177,8 @@ TEST(LshTest, BandsVerifyAndCountEachCandidateOnce) {
   uint64_t seen = 0;
   std::vector<uint64_t> all, verified;
   for (int band = 0; band < kLength / kRows; ++band) {
-    band_candidates(table, docs, band, kRows, 0, &all, &seen);
-    band_candidates(table, docs, band, kRows, 4, &verified);
+    band_candidates(table, kLength, docs, band, kRows, 0, &all, &seen);
+    band_candidates(table, kLength, docs, band, kRows, 4, &verified);
   }
   // (0, 1) in every band, (0, 2) and (1, 2) in band 2; counted once each.
   const uint64_t p12 = (uint64_t{1} << 32) | 2;
@@ -179,7 +187,7 @@ TEST(LshTest, BandsVerifyAndCountEachCandidateOnce) {
   // (0, 2) and (1, 2) have 3 equal entries: kept at min_equal 3, not at 4.
   EXPECT_EQ(verified, (std::vector<uint64_t>{1, 1, 1, 1}));
   std::vector<uint64_t> three;
-  band_candidates(table, docs, 2, kRows, 3, &three);
+  band_candidates(table, kLength, docs, 2, kRows, 3, &three);
   EXPECT_EQ(three, (std::vector<uint64_t>{1, 2, p12}));
 }
 
@@ -190,7 +198,7 @@ TEST(LshTest, LargeBucketGivesStarAndChainPairs) {
   std::vector<DocId> docs(m);
   for (size_t i = 0; i < m; ++i) docs[i] = static_cast<DocId>(i);
   std::vector<uint64_t> pairs;
-  band_candidates(table_of(sigs, kLength), docs, 0, 4, 0, &pairs);
+  band_candidates(table_of(sigs, kLength), kLength, docs, 0, 4, 0, &pairs);
   // (0, i) for every i, plus (i - 1, i) for i >= 2.
   EXPECT_EQ(pairs.size(), (m - 1) + (m - 2));
   for (DocId i = 1; i < m; ++i) {
@@ -220,6 +228,101 @@ TEST(LshTest, ChooseLshParams) {
   EXPECT_GT(lsh_candidate_probability(MinHashOptions{}.threshold,
                                       by_default.bands, by_default.rows),
             0.8);
+}
+
+TEST(LshTest, BandChecksHashTheFullEntries) {
+  // Band b's check: the top 16 bits of XXH3-64 of its entries' little-endian
+  // bytes with seed kBandCheckSeed + b, stored little-endian.
+  const std::vector<uint64_t> sig = {0x0102030405060708ULL, 42, 7, 9,
+                                     0xffffffffffffffffULL, 0};
+  std::vector<uint8_t> checks(2 * kBandCheckBytes);
+  band_checks(sig, 2, 3, checks);
+  for (int band = 0; band < 2; ++band) {
+    uint8_t bytes[24];
+    for (int r = 0; r < 3; ++r) {
+      for (int k = 0; k < 8; ++k) {
+        bytes[8 * r + k] = static_cast<uint8_t>(sig[3 * band + r] >> (8 * k));
+      }
+    }
+    const uint64_t h =
+        XXH3_64bits_withSeed(bytes, sizeof(bytes), kBandCheckSeed + band);
+    EXPECT_EQ(checks[2 * band] | checks[2 * band + 1] << 8, h >> 48) << band;
+  }
+  // Entries that differ only in bits the 8-bit signature drops still change
+  // the check.
+  std::vector<uint64_t> other = sig;
+  other[1] ^= 1;
+  std::vector<uint8_t> other_checks(2 * kBandCheckBytes);
+  band_checks(other, 2, 3, other_checks);
+  EXPECT_NE(other_checks[0] | other_checks[1] << 8, checks[0] | checks[1] << 8);
+  EXPECT_EQ(other_checks[2], checks[2]);
+  EXPECT_EQ(other_checks[3], checks[3]);
+}
+
+TEST(LshTest, BandsMatchOnBytesAndCheck) {
+  constexpr int kLength = 6, kRows = 3;
+  // Docs 0, 1 and 2 have equal band-0 bytes; doc 2's band-0 check differs.
+  SignatureTable table(kLength + kBandCheckBytes * 2);
+  for (int doc = 0; doc < 3; ++doc) {
+    std::span<uint8_t> record = table.append();
+    std::fill(record.begin(), record.begin() + kLength, 5);
+    std::fill(record.begin() + kLength, record.end(), 0);
+    if (doc == 2) record[kLength] = 1;
+  }
+  EXPECT_TRUE(band_equal(table[0], table[0].subspan(kLength), table[1],
+                         table[1].subspan(kLength), 0, kRows));
+  EXPECT_FALSE(band_equal(table[0], table[0].subspan(kLength), table[2],
+                          table[2].subspan(kLength), 0, kRows));
+  EXPECT_TRUE(band_equal(table[0], table[0].subspan(kLength), table[2],
+                         table[2].subspan(kLength), 1, kRows));
+  EXPECT_NE(band_key(table[0], table[0].subspan(kLength), 0, kRows),
+            band_key(table[2], table[2].subspan(kLength), 0, kRows));
+  const std::vector<DocId> docs = {0, 1, 2};
+  std::vector<uint64_t> band0, band1;
+  uint64_t seen = 0;
+  band_candidates(table, kLength, docs, 0, kRows, 0, &band0, &seen);
+  band_candidates(table, kLength, docs, 1, kRows, 0, &band1, &seen);
+  const uint64_t p02 = 2, p12 = (uint64_t{1} << 32) | 2;
+  EXPECT_EQ(band0, (std::vector<uint64_t>{1}));
+  EXPECT_EQ(band1, (std::vector<uint64_t>{1, p02, p12}));
+  EXPECT_EQ(seen, 3u);
+}
+
+TEST(LshTest, BucketsAreFullKeysNotTheirTop32Bits) {
+  // Two band values (1-row bands, check 0) whose keys share their top 32
+  // bits but not the rest: found by the birthday bound among 2^20 values.
+  constexpr int kLength = 4;
+  std::vector<uint8_t> value(kLength + kBandCheckBytes * kLength, 0);
+  std::vector<std::pair<uint64_t, uint32_t>> keys;
+  for (uint32_t v = 0; v < (1u << 20); ++v) {
+    for (int k = 0; k < kLength; ++k)
+      value[k] = static_cast<uint8_t>(v >> (8 * k));
+    const uint64_t key =
+        band_key(value, std::span(value).subspan(kLength), 0, kLength);
+    keys.emplace_back(key >> 32, v);
+  }
+  std::sort(keys.begin(), keys.end());
+  uint32_t x = 0, y = 0;
+  for (size_t i = 1; i < keys.size() && x == y; ++i) {
+    if (keys[i].first == keys[i - 1].first) {
+      x = keys[i - 1].second;
+      y = keys[i].second;
+    }
+  }
+  ASSERT_NE(x, y) << "no collision of the top 32 bits among 2^20 keys";
+  // Docs 0 and 2 hold x, docs 1 and 3 hold y: pairs (0, 2) and (1, 3) only.
+  std::vector<uint8_t> sigs;
+  for (uint32_t v : {x, y, x, y}) {
+    for (int k = 0; k < kLength; ++k)
+      sigs.push_back(static_cast<uint8_t>(v >> (8 * k)));
+  }
+  const std::vector<DocId> docs = {0, 1, 2, 3};
+  std::vector<uint64_t> pairs;
+  uint64_t seen = 0;
+  band_candidates(table_of(sigs, kLength), kLength, docs, 0, kLength, 0, &pairs,
+                  &seen);
+  EXPECT_EQ(pairs, (std::vector<uint64_t>{2, (uint64_t{1} << 32) | 3}));
+  EXPECT_EQ(seen, 2u);
 }
 
 }  // namespace

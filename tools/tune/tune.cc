@@ -14,8 +14,17 @@ namespace {
 // Chance that two 8-bit entries agree for Jaccard similarity s.
 double entry_agreement(double s) { return s + (1 - s) / 256; }
 
+// Chance that two documents agree on a band (core/FORMAT.md section 8):
+// all its full-width entries agree (s^rows), or its 8-bit entries agree by
+// chance and so does its 16-bit check.
+double band_agreement(double s, int rows) {
+  const double full = std::pow(s, rows);
+  const double bytes = std::pow(entry_agreement(s), rows);
+  return full + (bytes - full) * std::ldexp(1.0, -8 * kBandCheckBytes);
+}
+
 double candidate_probability(double s, int bands, int rows) {
-  return lsh_candidate_probability(entry_agreement(s), bands, rows);
+  return 1 - std::pow(1 - band_agreement(s, rows), bands);
 }
 
 }  // namespace
@@ -27,7 +36,7 @@ Advice advise(const MinHashOptions& options) {
   a.rows = lsh.rows;
   a.false_positive_area = lsh.false_positive_area;
   a.false_negative_area = lsh.false_negative_area;
-  a.signature_bytes = options.signature_length;
+  a.signature_bytes = options.signature_length + kBandCheckBytes * a.bands;
   std::vector<double> points;
   for (int i = 1; i <= 10; ++i) points.push_back(i / 10.0);
   points.push_back(options.threshold);
@@ -40,21 +49,18 @@ Advice advise(const MinHashOptions& options) {
     a.curve.push_back({s, candidate_probability(s, a.bands, a.rows)});
   }
   const double pairs = 1e6 * (1e6 - 1) / 2;
-  const double key_collision = a.bands * std::ldexp(1.0, -32);
   int i = 0;
   for (double s : {0.0, 0.05, 0.1}) {
     const double p = candidate_probability(s, a.bands, a.rows);
     a.background.push_back({s, p});
-    a.candidates_per_million[i++] = pairs * std::min(1.0, p + key_collision);
+    a.candidates_per_million[i++] = pairs * p;
   }
   return a;
 }
 
 double random_candidates(const Advice& advice, double documents) {
   const double pairs = documents * (documents - 1) / 2;
-  const double p = candidate_probability(0, advice.bands, advice.rows) +
-                   advice.bands * std::ldexp(1.0, -32);
-  return pairs * std::min(1.0, p);
+  return pairs * candidate_probability(0, advice.bands, advice.rows);
 }
 
 std::string report(const MinHashOptions& options, double documents) {
@@ -63,7 +69,7 @@ std::string report(const MinHashOptions& options, double documents) {
   char line[256];
   std::snprintf(line, sizeof(line),
                 "MinHash, Jaccard threshold %.3g, signature of %d entries "
-                "(%d bytes per document)\n",
+                "(%d bytes per document with the band checks)\n",
                 options.threshold, options.signature_length, a.signature_bytes);
   out += line;
   std::snprintf(
@@ -91,8 +97,9 @@ std::string report(const MinHashOptions& options, double documents) {
     out += line;
   }
   out +=
-      "\nExpected random candidate pairs (unrelated documents, s = 0), which "
-      "grow\nwith the square of the number of documents:\n";
+      "\nExpected random candidate pairs (unrelated documents, s = 0): a band "
+      "matches on its\n8-bit entries and a 16-bit check of their full-width "
+      "values:\n";
   std::vector<double> sizes = {1e6, 1e7, 1e8, 1e9};
   if (std::find(sizes.begin(), sizes.end(), documents) == sizes.end()) {
     sizes.push_back(documents);

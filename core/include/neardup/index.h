@@ -131,7 +131,8 @@ class Index {
 
   // add_batch() of sketches given as rows, for callers that hold them in one
   // array (NumPy): `rows` holds keys.size() rows of sketch_bytes() bytes
-  // (8-bit MinHash signatures, or SimHashes as 8 little-endian bytes), and
+  // (MinHash: the 8-bit signature then its band checks, Sketch::signature
+  // and Sketch::band_checks; SimHash: 8 little-endian bytes), and
   // empty[i] != 0 marks a text without shingles (its row is not read).
   // InvalidArgument if the sizes do not fit; then nothing is added.
   [[nodiscard]] Status add_rows(std::span<const std::string_view> keys,
@@ -143,7 +144,8 @@ class Index {
                                   std::span<const uint8_t> empty,
                                   std::vector<std::vector<IndexMatch>>* matches,
                                   size_t limit = 0) const;
-  // The bytes of one sketch row: signature_length (MinHash) or 8 (SimHash).
+  // The bytes of one sketch row: signature_length + kBandCheckBytes * bands
+  // (MinHash) or 8 (SimHash).
   size_t sketch_bytes() const;
 
   // Replaces `matches` with the entries similar to `sketch` (MinHash:

@@ -14,14 +14,22 @@
 // section 3.4.1): the first bands * rows entries are cut into `bands` bands
 // of `rows` consecutive entries; two documents whose entries agree on a whole
 // band are a candidate pair, which happens with probability
-// 1 - (1 - P^rows)^bands. A band is keyed by the top 32 bits of
-// XXH3-64(its bytes, seed kBandSeed + band); documents are sorted by key, and
-// each run of equal keys (a bucket) gives its candidate pairs.
+// 1 - (1 - P^rows)^bands.
+//
+// Band checks: the 8-bit entries of a band of 3 rows carry only 24 bits, so
+// unrelated documents would collide in a band with probability 2^-24 and
+// random candidates would grow with the square of the corpus (1.2 per
+// document at 10^6 documents, 1,200 at 10^9). Each band therefore also
+// keeps kBandCheckBytes bytes of a hash of its full-width MinHash entries,
+// taken at sketch time: a band matches when its entry bytes and its check
+// agree, 40 bits for 3 rows (0.02 random candidates per document at 10^9).
+// The check agrees whenever the full entries do, so the S-curve is unchanged.
 //
 // Example:
-//   neardup::SignatureTable sigs(128);
-//   for (...) neardup::reduce_signature(minhash, sigs.append());
-//   uint32_t key = neardup::band_key(sigs[doc], /*band=*/0, /*rows=*/8);
+//   std::vector<uint8_t> sig(128), checks(kBandCheckBytes * bands);
+//   neardup::reduce_signature(minhash, sig);
+//   neardup::band_checks(minhash, bands, rows, checks);
+//   uint64_t key = neardup::band_key(sig, checks, /*band=*/0, rows);
 
 #ifndef NEARDUP_LSH_H_
 #define NEARDUP_LSH_H_
@@ -40,6 +48,11 @@ namespace neardup {
 
 // Seed of the band keys (part of the candidate search's specification).
 inline constexpr uint64_t kBandSeed = 0x62616e64ULL;  // "band"
+
+// Seed of the band checks, and their size per band (core/FORMAT.md
+// section 8).
+inline constexpr uint64_t kBandCheckSeed = 0x636865636bULL;  // "check"
+inline constexpr int kBandCheckBytes = 2;
 
 // The bands and rows a run with `options` uses: options.bands x options.rows
 // if set, else optimal_lsh_params(threshold, signature_length, weights).
@@ -65,10 +78,30 @@ double bbit_jaccard(int equal, int length);
 // least `threshold`; length + 1 if none is.
 int min_equal_entries(double threshold, int length);
 
-// The key of band `band` of `rows` entries of an 8-bit `signature`: the top
-// 32 bits of XXH3-64 of bytes [band * rows, (band + 1) * rows) with seed
-// kBandSeed + band. REQUIRES: (band + 1) * rows <= signature.size().
-uint32_t band_key(std::span<const uint8_t> signature, int band, int rows);
+// Writes the band checks of a full-width `signature` (minhash_signature()
+// entries) to `out`: for band b, the top 16 bits of XXH3-64 of the
+// little-endian bytes of entries [b * rows, (b + 1) * rows) with seed
+// kBandCheckSeed + b, stored little-endian at out[2b], out[2b + 1].
+// REQUIRES: bands * rows <= signature.size(), out.size() ==
+// kBandCheckBytes * bands. Thread-safe.
+void band_checks(std::span<const uint64_t> signature, int bands, int rows,
+                 std::span<uint8_t> out);
+
+// The 64-bit key of band `band` of `rows` entries: XXH3-64 of the 8-bit
+// `signature` bytes [band * rows, (band + 1) * rows) with seed kBandSeed +
+// band + (check << 32), where check is the band's 16-bit check from
+// `checks` (band_checks()). Equal keys mean equal bytes and check, up to
+// 64-bit hash collisions. REQUIRES: (band + 1) * rows <= signature.size(),
+// kBandCheckBytes * (band + 1) <= checks.size().
+uint64_t band_key(std::span<const uint8_t> signature,
+                  std::span<const uint8_t> checks, int band, int rows);
+
+// True if two documents agree on band `band`: its `rows` entry bytes and
+// its check. Same requirements as band_key().
+bool band_equal(std::span<const uint8_t> sig_a,
+                std::span<const uint8_t> checks_a,
+                std::span<const uint8_t> sig_b,
+                std::span<const uint8_t> checks_b, int band, int rows);
 
 // The 8-bit signatures of a run's documents, in DocId order, stored in
 // blocks of kBlockDocs signatures so that growing never copies them (a

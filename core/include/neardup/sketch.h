@@ -37,6 +37,10 @@ struct Sketch {
   // Algorithm::kMinHash: MinHashOptions::signature_length bytes, the 8-bit
   // signature of core/FORMAT.md section 7 (meaningless when empty).
   std::vector<uint8_t> signature;
+  // Algorithm::kMinHash: kBandCheckBytes per LSH band (choose_lsh_params()
+  // of the options), the band checks of core/FORMAT.md section 8 that widen
+  // the band keys beyond the signature's bytes (meaningless when empty).
+  std::vector<uint8_t> band_checks;
   // Algorithm::kSimHash: the 64-bit SimHash of section 6 (0 when empty).
   Fingerprint simhash = 0;
 };

@@ -181,7 +181,7 @@ Result<uint64_t> next_cut(int fd, const std::string& path, uint64_t offset,
 }
 
 void append_result(const ChunkResult& result, const std::string& name,
-                   bool simhash, PartitionSketch* out) {
+                   bool simhash, size_t checks, PartitionSketch* out) {
   const uint64_t base = out->ids.size();
   out->ids += result.ids;
   for (const DocRecord& doc : result.docs) {
@@ -190,8 +190,17 @@ void append_result(const ChunkResult& result, const std::string& name,
     out->doc_lines.push_back(doc.line);
     out->offsets.push_back(doc.offset);
   }
-  out->signatures.insert(out->signatures.end(), result.signatures.begin(),
-                         result.signatures.end());
+  if (!simhash && !result.docs.empty()) {
+    // ChunkResult holds sketch records; split them into the two columns.
+    const size_t record = result.signatures.size() / result.docs.size();
+    const size_t length = record - checks;
+    for (size_t at = 0; at < result.signatures.size(); at += record) {
+      const auto begin = result.signatures.begin() + at;
+      out->signatures.insert(out->signatures.end(), begin, begin + length);
+      out->band_checks.insert(out->band_checks.end(), begin + length,
+                              begin + record);
+    }
+  }
   if (simhash) {
     for (const DocRecord& doc : result.docs) {
       out->fingerprints.push_back(doc.fingerprint);
@@ -239,29 +248,23 @@ void sort_radix(std::vector<uint64_t>* v) {
   }
 }
 
-// Appends the pairs of the buckets of `keyed` ((key << 32 | doc), sorted)
-// under band_candidates()'s cap.
-void add_bucket_pairs(const std::vector<uint64_t>& keyed,
+// Appends the pairs of one bucket's documents (ascending) under
+// band_candidates()'s cap.
+void add_bucket_pairs(const std::vector<uint64_t>& members,
                       std::vector<uint64_t>* pairs) {
   auto add = [&](size_t i, size_t j) {
-    pairs->push_back(keyed[i] << 32 | (keyed[j] & 0xffffffffu));
+    pairs->push_back(members[i] << 32 | members[j]);
   };
-  size_t start = 0;
-  while (start < keyed.size()) {
-    const uint64_t key = keyed[start] >> 32;
-    size_t end = start + 1;
-    while (end < keyed.size() && keyed[end] >> 32 == key) ++end;
-    if (end - start <= kMaxAllPairsBucket) {
-      for (size_t i = start; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j) add(i, j);
-      }
-    } else {
-      for (size_t i = start + 1; i < end; ++i) {
-        add(start, i);
-        if (i > start + 1) add(i - 1, i);
-      }
+  const size_t m = members.size();
+  if (m <= kMaxAllPairsBucket) {
+    for (size_t i = 0; i < m; ++i) {
+      for (size_t j = i + 1; j < m; ++j) add(i, j);
     }
-    start = end;
+    return;
+  }
+  for (size_t i = 1; i < m; ++i) {
+    add(0, i);
+    if (i > 1) add(i - 1, i);
   }
 }
 
@@ -313,11 +316,14 @@ Result<PartitionSketch> sketch_partition(const DedupOptions& options,
   ChunkWorker worker(options);
   ChunkResult result;
   PartitionSketch out;
+  const bool simhash = options.algorithm == Algorithm::kSimHash;
+  const size_t checks = simhash ? 0
+                                : static_cast<size_t>(kBandCheckBytes) *
+                                      choose_lsh_params(options.minhash).bands;
   Status s = for_each_chunk(options, place, [&](const Chunk& chunk) {
     worker.process(chunk, &result);
     out.lines += chunk.lines.size();
-    append_result(result, place.name, options.algorithm == Algorithm::kSimHash,
-                  &out);
+    append_result(result, place.name, simhash, checks, &out);
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -350,14 +356,18 @@ bool keep_pair(const MinHashBounds& bounds, int equal) {
 }
 
 void band_entries(std::span<const uint8_t> signatures, int length,
+                  std::span<const uint8_t> band_checks,
                   std::span<const uint8_t> empty, int bands, int rows,
                   std::vector<uint64_t>* keys, std::vector<uint32_t>* docs) {
+  const size_t check_bytes = static_cast<size_t>(kBandCheckBytes) * bands;
   for (size_t i = 0; i < empty.size(); ++i) {
     if (empty[i] != 0) continue;
     const std::span<const uint8_t> sig =
         signatures.subspan(i * static_cast<size_t>(length), length);
+    const std::span<const uint8_t> checks =
+        band_checks.subspan(i * check_bytes, check_bytes);
     for (int band = 0; band < bands; ++band) {
-      keys->push_back(uint64_t(band) << 32 | band_key(sig, band, rows));
+      keys->push_back(band_key(sig, checks, band, rows));
       docs->push_back(static_cast<uint32_t>(i));
     }
   }
@@ -365,21 +375,22 @@ void band_entries(std::span<const uint8_t> signatures, int length,
 
 std::vector<uint64_t> bucket_pairs(std::span<const uint64_t> keys,
                                    std::span<const uint32_t> docs) {
-  // Per band, (key << 32 | doc) sorted: buckets in DocId order, as
-  // band_candidates() sees them.
-  std::vector<uint64_t> order(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i] >> 32 << 32 | i;
-  partition_by_high_word(&order, 0);
+  // Entries sorted by (key, doc): each bucket in DocId order, as
+  // band_candidates() sees it. Keys are seeded per band, so a key names its
+  // band too.
+  std::vector<uint32_t> order(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return keys[a] != keys[b] ? keys[a] < keys[b] : docs[a] < docs[b];
+  });
   std::vector<uint64_t> pairs, keyed;
   size_t start = 0;
   while (start < order.size()) {
-    const uint64_t band = order[start] >> 32;
+    const uint64_t key = keys[order[start]];
     keyed.clear();
-    for (; start < order.size() && order[start] >> 32 == band; ++start) {
-      const size_t i = static_cast<uint32_t>(order[start]);
-      keyed.push_back((keys[i] & 0xffffffffu) << 32 | docs[i]);
+    for (; start < order.size() && keys[order[start]] == key; ++start) {
+      keyed.push_back(docs[order[start]]);
     }
-    sort_radix(&keyed);
     add_bucket_pairs(keyed, &pairs);
   }
   sort_radix(&pairs);

@@ -12,8 +12,8 @@
 //   Result<PartitionSketch> sketch = sketch_partition(options, place);
 //   std::vector<uint64_t> keys;
 //   std::vector<uint32_t> docs;
-//   band_entries(sketch->signatures, length, sketch->empty, bands, rows,
-//                &keys, &docs);
+//   band_entries(sketch->signatures, length, sketch->band_checks,
+//                sketch->empty, bands, rows, &keys, &docs);
 //   std::vector<uint64_t> pairs = bucket_pairs(keys, docs);
 
 #ifndef NEARDUP_SRC_DIST_STAGES_H_
@@ -66,6 +66,7 @@ struct PartitionSketch {
   std::string ids;     // concatenated
   std::vector<uint64_t> id_ends;
   std::vector<uint8_t> signatures;     // MinHash: documents x length
+  std::vector<uint8_t> band_checks;    // MinHash: documents x 2 * bands
   std::vector<uint64_t> fingerprints;  // SimHash
   std::vector<uint8_t> empty;          // 1: no shingles, never paired
   std::vector<uint64_t> doc_lines;     // 0-based, across all inputs
@@ -97,9 +98,10 @@ MinHashBounds minhash_bounds(const DedupOptions& options);
 bool keep_pair(const MinHashBounds& bounds, int equal);
 
 // Band map: for each non-empty document i (of signatures, `length` bytes
-// each) and each band, appends the bucket key band << 32 | band_key() to
-// `keys` and i to `docs`.
+// each, and band_checks, kBandCheckBytes * bands each) and each band,
+// appends the bucket key band_key() to `keys` and i to `docs`.
 void band_entries(std::span<const uint8_t> signatures, int length,
+                  std::span<const uint8_t> band_checks,
                   std::span<const uint8_t> empty, int bands, int rows,
                   std::vector<uint64_t>* keys, std::vector<uint32_t>* docs);
 

@@ -7,11 +7,16 @@
 namespace neardup {
 
 struct Sketcher::Impl {
-  explicit Impl(const DedupOptions& o) : options(o), shingler(o.text) {}
+  explicit Impl(const DedupOptions& o)
+      : options(o),
+        shingler(o.text),
+        lsh(o.algorithm == Algorithm::kMinHash ? choose_lsh_params(o.minhash)
+                                               : LshParams{}) {}
 
   DedupOptions options;
   Shingler shingler;
   std::vector<uint64_t> shingles;
+  LshParams lsh;
   std::vector<uint64_t> signature;  // full 64-bit MinHash entries
 };
 
@@ -53,12 +58,17 @@ Status Sketcher::sketch(std::string_view text, Sketch* out) {
   out->simhash = 0;
   if (out->algorithm == Algorithm::kSimHash) {
     out->signature.clear();
+    out->band_checks.clear();
     out->simhash = simhash64(shingles);
     return Status::OK();
   }
   out->signature.resize(impl_->signature.size());
   minhash_signature(shingles, impl_->signature);
   reduce_signature(impl_->signature, out->signature);
+  out->band_checks.resize(
+      static_cast<size_t>(kBandCheckBytes * impl_->lsh.bands));
+  band_checks(impl_->signature, impl_->lsh.bands, impl_->lsh.rows,
+              out->band_checks);
   return Status::OK();
 }
 

@@ -196,13 +196,19 @@ Status Index::Impl::merge_unsaved(bool all) {
 
 namespace {
 
-// The bytes of a sketch as the index stores them (check their length with
-// check_sketch()).
-std::span<const uint8_t> bytes_of(const Sketch& s) {
+// Replaces `out` with the bytes of a sketch as the index stores them (check
+// their length with check_sketch()): MinHash, the signature then its band
+// checks; SimHash, the fingerprint's 8 bytes.
+std::span<const uint8_t> bytes_of(const Sketch& s, std::vector<uint8_t>* out) {
+  out->clear();
   if (s.algorithm == Algorithm::kSimHash) {
-    return {reinterpret_cast<const uint8_t*>(&s.simhash), 8};
+    const auto* p = reinterpret_cast<const uint8_t*>(&s.simhash);
+    out->assign(p, p + 8);
+  } else {
+    out->assign(s.signature.begin(), s.signature.end());
+    out->insert(out->end(), s.band_checks.begin(), s.band_checks.end());
   }
-  return s.signature;
+  return *out;
 }
 
 }  // namespace
@@ -217,7 +223,8 @@ Status Index::add(std::string_view key, std::string_view source,
     const std::vector<uint8_t> zeros(i.layout.sketch_bytes, 0);
     i.add_to_delta(key, i.delta.source_index(source), zeros, true);
   } else {
-    const std::span<const uint8_t> bytes = bytes_of(sketch);
+    std::vector<uint8_t> buffer;
+    const std::span<const uint8_t> bytes = bytes_of(sketch, &buffer);
     NEARDUP_RETURN_IF_ERROR(i.check_sketch(bytes));
     i.add_to_delta(key, i.delta.source_index(source), bytes, false);
   }
@@ -235,12 +242,14 @@ Status Index::add_batch(std::span<const std::string_view> keys,
   internal::EntryColumns columns;
   const uint32_t s = columns.source_index(source);
   const std::vector<uint8_t> zeros(impl_->layout.sketch_bytes, 0);
+  std::vector<uint8_t> buffer;
   for (size_t i = 0; i < keys.size(); ++i) {
     const Sketch& sk = sketches[i];
     if (sk.algorithm != impl_->layout.algorithm) {
       return Status::InvalidArgument("add: sketch of another algorithm");
     }
-    const std::span<const uint8_t> bytes = sk.empty ? zeros : bytes_of(sk);
+    const std::span<const uint8_t> bytes =
+        sk.empty ? zeros : bytes_of(sk, &buffer);
     NEARDUP_RETURN_IF_ERROR(impl_->check_sketch(bytes));
     columns.append(keys[i], s, bytes, sk.empty);
   }
@@ -430,7 +439,8 @@ Status Index::query(const Sketch& sketch, std::vector<IndexMatch>* matches,
   if (sketch.algorithm != impl_->layout.algorithm) {
     return Status::InvalidArgument("query: sketch of another algorithm");
   }
-  const std::span<const uint8_t> bytes = bytes_of(sketch);
+  std::vector<uint8_t> buffer;
+  const std::span<const uint8_t> bytes = bytes_of(sketch, &buffer);
   if (!sketch.empty) NEARDUP_RETURN_IF_ERROR(impl_->check_sketch(bytes));
   impl_->query(bytes, sketch.empty, limit, matches);
   return Status::OK();
@@ -439,14 +449,23 @@ Status Index::query(const Sketch& sketch, std::vector<IndexMatch>* matches,
 Status Index::query_batch(std::span<const Sketch> sketches,
                           std::vector<std::vector<IndexMatch>>* matches,
                           size_t limit) const {
-  for (const Sketch& s : sketches) {
+  // Packed first: the rows are read from several threads.
+  const size_t sb = impl_->layout.sketch_bytes;
+  std::vector<uint8_t> rows(sketches.size() * sb, 0), buffer;
+  for (size_t i = 0; i < sketches.size(); ++i) {
+    const Sketch& s = sketches[i];
     if (s.algorithm != impl_->layout.algorithm ||
-        (!s.empty && !impl_->check_sketch(bytes_of(s)).ok())) {
+        (!s.empty && !impl_->check_sketch(bytes_of(s, &buffer)).ok())) {
       return Status::InvalidArgument("query_batch: sketch does not fit");
     }
+    if (!s.empty)
+      std::copy(buffer.begin(), buffer.end(), rows.begin() + i * sb);
   }
   internal::IndexAccess::query_rows(
-      *this, sketches.size(), [&](size_t i) { return bytes_of(sketches[i]); },
+      *this, sketches.size(),
+      [&](size_t i) {
+        return std::span<const uint8_t>(rows).subspan(i * sb, sb);
+      },
       [&](size_t i) { return sketches[i].empty; }, limit, matches);
   return Status::OK();
 }

@@ -25,7 +25,7 @@ namespace {
 
 constexpr char kRunMagic[8] = {'N', 'D', 'U', 'P', 'R', 'U', 'N', 0};
 constexpr uint32_t kRunVersion = 1;
-constexpr uint32_t kFingerprintFormat = 2;  // core/FORMAT.md
+constexpr uint32_t kFingerprintFormat = 3;  // core/FORMAT.md
 constexpr size_t kLayoutBytes = 64;
 
 size_t pad8(size_t n) { return (n + 7) & ~size_t{7}; }
@@ -152,7 +152,7 @@ Result<IndexLayout> IndexLayout::FromOptions(const DedupOptions& options) {
 Status IndexLayout::derive() {
   key_segments.clear();
   if (algorithm == Algorithm::kMinHash) {
-    sketch_bytes = signature_length;
+    sketch_bytes = signature_length + kBandCheckBytes * bands;
     tables = bands;
     need_equal = min_equal_entries(threshold, signature_length);
     return Status::OK();
@@ -287,7 +287,9 @@ Status IndexLayout::check_same(const IndexLayout& wanted,
 uint64_t IndexLayout::table_key(std::span<const uint8_t> sketch,
                                 int table) const {
   if (algorithm == Algorithm::kMinHash) {
-    return uint64_t{band_key(sketch, table, rows)} << 32;
+    // The low 32 bits hold entry numbers while runs are sorted.
+    return band_key(sketch, sketch.subspan(signature_length), table, rows) >>
+           32 << 32;
   }
   const uint64_t fp = read_u64(sketch.data());
   uint64_t key = 0;
@@ -305,7 +307,8 @@ bool IndexLayout::matches(std::span<const uint8_t> a,
                           std::span<const uint8_t> b, double* similarity,
                           int* distance) const {
   if (algorithm == Algorithm::kMinHash) {
-    const int equal = equal_entries(a, b);
+    const auto length = static_cast<size_t>(signature_length);
+    const int equal = equal_entries(a.first(length), b.first(length));
     *distance = signature_length - equal;
     if (equal < need_equal) return false;
     *similarity = bbit_jaccard(equal, signature_length);

@@ -35,7 +35,7 @@ struct IndexLayout {
   int simhash_blocks = 0;        // SimHash permuted-table blocks
 
   // Derived, not saved.
-  int sketch_bytes = 0;  // signature_length or 8
+  int sketch_bytes = 0;  // MinHash: signature_length + band checks; SimHash: 8
   int tables = 0;        // bands or C(blocks, blocks - distance)
   int need_equal = 0;    // MinHash: min_equal_entries(threshold, length)
   // SimHash: per table, the (low bit, width) of each run of key bits, from

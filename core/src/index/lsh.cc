@@ -75,10 +75,50 @@ int min_equal_entries(double threshold, int length) {
   return equal;
 }
 
-uint32_t band_key(std::span<const uint8_t> signature, int band, int rows) {
+void band_checks(std::span<const uint64_t> signature, int bands, int rows,
+                 std::span<uint8_t> out) {
+  uint8_t small[8 * 16];
+  std::vector<uint8_t> large;
+  uint8_t* bytes = small;
+  if (rows > 16) {
+    large.resize(8 * static_cast<size_t>(rows));
+    bytes = large.data();
+  }
+  for (int band = 0; band < bands; ++band) {
+    const uint64_t* entry = signature.data() + static_cast<size_t>(band) * rows;
+    for (int r = 0; r < rows; ++r) {
+      for (int k = 0; k < 8; ++k) bytes[8 * r + k] = entry[r] >> (8 * k);
+    }
+    const uint64_t h = XXH3_64bits_withSeed(
+        bytes, 8 * static_cast<size_t>(rows), kBandCheckSeed + band);
+    out[2 * band] = static_cast<uint8_t>(h >> 48);
+    out[2 * band + 1] = static_cast<uint8_t>(h >> 56);
+  }
+}
+
+namespace {
+
+uint64_t check_of(std::span<const uint8_t> checks, int band) {
+  return checks[2 * band] | uint64_t{checks[2 * band + 1]} << 8;
+}
+
+}  // namespace
+
+uint64_t band_key(std::span<const uint8_t> signature,
+                  std::span<const uint8_t> checks, int band, int rows) {
   const uint8_t* row = signature.data() + static_cast<size_t>(band) * rows;
-  return static_cast<uint32_t>(
-      XXH3_64bits_withSeed(row, rows, kBandSeed + band) >> 32);
+  return XXH3_64bits_withSeed(
+      row, rows, kBandSeed + band + (check_of(checks, band) << 32));
+}
+
+bool band_equal(std::span<const uint8_t> sig_a,
+                std::span<const uint8_t> checks_a,
+                std::span<const uint8_t> sig_b,
+                std::span<const uint8_t> checks_b, int band, int rows) {
+  const size_t at = static_cast<size_t>(band) * rows;
+  return check_of(checks_a, band) == check_of(checks_b, band) &&
+         std::equal(sig_a.begin() + at, sig_a.begin() + at + rows,
+                    sig_b.begin() + at);
 }
 
 std::span<uint8_t> SignatureTable::append() {
@@ -93,57 +133,130 @@ std::span<uint8_t> SignatureTable::append() {
 
 namespace internal {
 
-void band_candidates(const SignatureTable& signatures,
+namespace {
+
+// A SignatureTable of sketch records: `length` signature bytes, then the
+// band checks.
+struct SketchRecords {
+  const SignatureTable& table;
+  size_t length;
+
+  std::span<const uint8_t> signature(DocId d) const {
+    return table[d].first(length);
+  }
+  std::span<const uint8_t> checks(DocId d) const {
+    return table[d].subspan(length);
+  }
+  uint64_t key(DocId d, int band, int rows) const {
+    return band_key(table[d], checks(d), band, rows);
+  }
+  bool band_equal(DocId a, DocId b, int band, int rows) const {
+    return neardup::band_equal(table[a], checks(a), table[b], checks(b), band,
+                               rows);
+  }
+};
+
+// Calls `visit` with each bucket (documents of one full band key, in input
+// order) among `members`, documents whose keys share their top 32 bits.
+// Almost always they share the whole key, and `members` is one bucket.
+template <typename Visit>
+void split_by_full_key(const SketchRecords& records, int band, int rows,
+                       std::vector<DocId>* members,
+                       std::vector<std::pair<uint64_t, DocId>>* split,
+                       Visit visit) {
+  const DocId first = members->front();
+  bool one = true;
+  for (size_t i = 1; i < members->size() && one; ++i) {
+    one = records.band_equal(first, (*members)[i], band, rows);
+  }
+  if (one) {
+    visit(std::span<const DocId>(*members));
+    return;
+  }
+  split->clear();
+  for (DocId d : *members) {
+    split->emplace_back(records.key(d, band, rows), d);
+  }
+  std::sort(split->begin(), split->end());
+  size_t start = 0;
+  while (start < split->size()) {
+    size_t end = start + 1;
+    while (end < split->size() && (*split)[end].first == (*split)[start].first)
+      ++end;
+    if (end - start > 1) {
+      members->clear();
+      for (size_t i = start; i < end; ++i)
+        members->push_back((*split)[i].second);
+      visit(std::span<const DocId>(*members));
+    }
+    start = end;
+  }
+}
+
+}  // namespace
+
+void band_candidates(const SignatureTable& signatures, int length,
                      std::span<const DocId> docs, int band, int rows,
                      int min_equal, std::vector<uint64_t>* pairs,
                      uint64_t* first_seen) {
+  const SketchRecords records{signatures, static_cast<size_t>(length)};
   std::vector<uint64_t> keyed;
   keyed.resize(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
-    const uint64_t key = band_key(signatures[docs[i]], band, rows);
-    keyed[i] = (key << 32) | docs[i];
+    const uint64_t key = records.key(docs[i], band, rows);
+    keyed[i] = (key >> 32 << 32) | docs[i];
   }
   // Stable: documents stay in input order within a bucket.
   std::vector<uint64_t> scratch;
   internal::sort_by_high_word_stable(&keyed, &scratch);
   std::vector<uint64_t>().swap(scratch);
 
-  const int length = signatures.length();
   uint64_t seen = 0;
   // Verified in the band, so that only pairs that can pass are kept: most
   // candidates of a large dump are partly similar documents that fail.
   auto consider = [&](DocId a, DocId b) {
-    const std::span<const uint8_t> sa = signatures[a], sb = signatures[b];
     if (first_seen != nullptr) {
       bool earlier = false;
       for (int e = 0; e < band && !earlier; ++e) {
-        const size_t at = static_cast<size_t>(e) * rows;
-        earlier = std::equal(sa.begin() + at, sa.begin() + at + rows,
-                             sb.begin() + at);
+        earlier = records.band_equal(a, b, e, rows);
       }
       seen += !earlier;
     }
+    const std::span<const uint8_t> sa = records.signature(a),
+                                   sb = records.signature(b);
     if (min_equal <= 0 ||
         (min_equal <= length && equal_entries(sa, sb) >= min_equal)) {
       pairs->push_back(pack(a, b));
     }
   };
+  // A bucket: the documents of one full 64-bit key, in input order.
+  auto bucket_pairs = [&](std::span<const DocId> members) {
+    const size_t m = members.size();
+    if (m <= kMaxAllPairsBucket) {
+      for (size_t i = 0; i < m; ++i) {
+        for (size_t j = i + 1; j < m; ++j) consider(members[i], members[j]);
+      }
+      return;
+    }
+    for (size_t i = 1; i < m; ++i) {
+      consider(members[0], members[i]);
+      if (i > 1) consider(members[i - 1], members[i]);
+    }
+  };
   const size_t first_pair = pairs->size();
+  std::vector<DocId> members;
+  std::vector<std::pair<uint64_t, DocId>> split;
   size_t start = 0;
   while (start < keyed.size()) {
-    const uint64_t key = keyed[start] >> 32;
+    const uint64_t top = keyed[start] >> 32;
     size_t end = start + 1;
-    while (end < keyed.size() && (keyed[end] >> 32) == key) ++end;
-    auto doc = [&](size_t i) { return static_cast<DocId>(keyed[i]); };
-    if (end - start <= kMaxAllPairsBucket) {
+    while (end < keyed.size() && (keyed[end] >> 32) == top) ++end;
+    if (end - start > 1) {
+      members.clear();
       for (size_t i = start; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j) consider(doc(i), doc(j));
+        members.push_back(static_cast<DocId>(keyed[i]));
       }
-    } else {
-      for (size_t i = start + 1; i < end; ++i) {
-        consider(doc(start), doc(i));
-        if (i > start + 1) consider(doc(i - 1), doc(i));
-      }
+      split_by_full_key(records, band, rows, &members, &split, bucket_pairs);
     }
     start = end;
   }

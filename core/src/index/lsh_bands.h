@@ -22,16 +22,19 @@ namespace neardup::internal {
 inline constexpr size_t kMaxAllPairsBucket = 32;
 
 // The candidate pairs of band `band` (0-based) of `rows` entries, among the
-// documents `docs` (ascending) of `signatures`, verified on the spot: appends
+// documents `docs` (ascending) of `signatures`, sketch records of `length`
+// signature bytes followed by their band checks (Sketch::band_checks),
+// verified on the spot: appends
 // each pair with at least `min_equal` equal signature entries (all pairs if
 // min_equal <= 0) as (a << 32 | b) with a < b, sorted and without repeats.
 // Pairs of buckets over kMaxAllPairsBucket members as described there.
-// If `first_seen` is not null, adds the number of this band's pairs whose
-// signatures agree on no earlier band: summed over the bands, the number of
-// distinct candidate pairs (up to 32-bit key collisions).
-// REQUIRES: (band + 1) * rows <= signatures.length(). O(|docs|) time plus
+// A bucket is the documents of one full band key (band_key()): entry bytes
+// and check equal. If `first_seen` is not null, adds the number of this
+// band's pairs that agree on no earlier band: summed over the bands, the
+// number of distinct candidate pairs.
+// REQUIRES: (band + 1) * rows <= length. O(|docs|) time plus
 // O(band * rows) per pair. Thread-safe for distinct `pairs`, `first_seen`.
-void band_candidates(const SignatureTable& signatures,
+void band_candidates(const SignatureTable& signatures, int length,
                      std::span<const DocId> docs, int band, int rows,
                      int min_equal, std::vector<uint64_t>* pairs,
                      uint64_t* first_seen = nullptr);

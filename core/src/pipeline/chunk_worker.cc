@@ -102,6 +102,8 @@ void ChunkWorker::process(const Chunk& chunk, ChunkResult* out) {
     } else {
       out->signatures.insert(out->signatures.end(), sketch_.signature.begin(),
                              sketch_.signature.end());
+      out->signatures.insert(out->signatures.end(), sketch_.band_checks.begin(),
+                             sketch_.band_checks.end());
     }
     append_id(doc, out);
   }

@@ -43,7 +43,8 @@ struct ChunkResult {
   std::vector<DocRecord> docs;
   std::string ids;  // concatenated; doc i spans [docs[i-1].id_end, id_end)
   std::vector<Rejection> rejects;
-  // Algorithm::kMinHash: the 8-bit signatures of `docs`, one after another.
+  // Algorithm::kMinHash: the sketch records of `docs` (the 8-bit signature,
+  // then its band checks), one after another.
   std::vector<uint8_t> signatures;
   // Mode::kStory: the story fingerprints of `docs`, one after another, and
   // the number of terms of each.

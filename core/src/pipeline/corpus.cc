@@ -41,9 +41,10 @@ void Corpus::append(const ChunkResult& result) {
     story_fingerprints.append(std::span(result.story_terms).subspan(term, n));
     term += n;
   }
-  for (size_t at = 0; at < result.signatures.size(); at += signature_length) {
+  const size_t record = static_cast<size_t>(signatures.length());
+  for (size_t at = 0; at < result.signatures.size(); at += record) {
     std::span<uint8_t> sig = signatures.append();
-    std::copy_n(result.signatures.begin() + at, signature_length, sig.begin());
+    std::copy_n(result.signatures.begin() + at, record, sig.begin());
   }
 }
 

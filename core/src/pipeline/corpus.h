@@ -23,12 +23,15 @@ namespace neardup::internal {
 
 // Per-document columns, in input order: 8 bytes (the id's end) and one bit
 // per document, plus the id text and the fingerprint: 8 bytes of SimHash or
-// signature_length bytes of 8-bit MinHash signature. Line numbers are not
+// signature_length bytes of 8-bit MinHash signature and kBandCheckBytes per
+// band of band checks. Line numbers are not
 // stored per document: doc i is on the line after doc i - 1's unless
 // `line_jumps` says otherwise, which it does only after rejected lines.
 struct Corpus {
   std::vector<Fingerprint> fingerprints;  // Algorithm::kSimHash
-  SignatureTable signatures{1};           // Algorithm::kMinHash (length > 1)
+  // Algorithm::kMinHash: sketch records, the signature_length bytes of the
+  // signature then kBandCheckBytes per band of band checks.
+  SignatureTable signatures{1};
   int signature_length = 0;
   bool story = false;  // Mode::kStory
   StoryFingerprints story_fingerprints;
@@ -55,7 +58,10 @@ struct Corpus {
 
   size_t size() const { return id_ends.size(); }
   std::span<const uint8_t> signature(DocId doc) const {
-    return signatures[doc];
+    return signatures[doc].first(static_cast<size_t>(signature_length));
+  }
+  std::span<const uint8_t> band_checks(DocId doc) const {
+    return signatures[doc].subspan(static_cast<size_t>(signature_length));
   }
   std::string_view id(DocId doc) const {
     const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];

@@ -581,8 +581,9 @@ std::vector<uint64_t> lsh_candidates(tbb::task_arena& arena,
   std::vector<uint64_t> band_seen(stats->bands, 0);
   arena.execute([&] {
     tbb::parallel_for(0, stats->bands, [&](int band) {
-      internal::band_candidates(corpus.signatures, docs, band, stats->rows,
-                                keep, &band_pairs[band], &band_seen[band]);
+      internal::band_candidates(corpus.signatures, corpus.signature_length,
+                                docs, band, stats->rows, keep,
+                                &band_pairs[band], &band_seen[band]);
     });
   });
   std::vector<DocId>().swap(docs);
@@ -967,7 +968,9 @@ Status DedupJob::read_and_sketch() {
   if (options_.mode == Mode::kCopies &&
       options_.algorithm == Algorithm::kMinHash) {
     corpus_.signature_length = options_.minhash.signature_length;
-    corpus_.signatures = SignatureTable(corpus_.signature_length);
+    corpus_.signatures = SignatureTable(
+        corpus_.signature_length +
+        kBandCheckBytes * choose_lsh_params(options_.minhash).bands);
   }
   JsonlReader reader(fingerprint_inputs_, options_.chunk_bytes,
                      options_.max_line_bytes, opener_);
@@ -1125,7 +1128,7 @@ void DedupJob::match_index() {
 }
 
 std::span<const uint8_t> DedupJob::sketch_bytes(size_t doc) const {
-  if (corpus_.signature_length > 0) return corpus_.signature(doc);
+  if (corpus_.signature_length > 0) return corpus_.signatures[doc];
   return {reinterpret_cast<const uint8_t*>(&corpus_.fingerprints[doc]), 8};
 }
 
