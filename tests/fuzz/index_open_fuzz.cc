@@ -137,6 +137,7 @@ std::string describe(const Index& index) {
     Sketch sketch = queries[2];
     sketch.empty = false;
     std::fill(sketch.signature.begin(), sketch.signature.end(), byte);
+    std::fill(sketch.band_checks.begin(), sketch.band_checks.end(), byte);
     sketch.simhash = byte * 0x0101010101010101ULL;
     queries.push_back(sketch);
   }
