@@ -154,7 +154,16 @@ struct SketchRecords {
     return neardup::band_equal(table[a], checks(a), table[b], checks(b), band,
                                rows);
   }
+  void prefetch(DocId d) const {
+    const std::span<const uint8_t> record = table[d];
+    for (size_t at = 0; at < record.size(); at += 64) {
+      __builtin_prefetch(record.data() + at);
+    }
+  }
 };
+
+// How far ahead (in sorted documents) prefetch() runs.
+constexpr size_t kPrefetchDocs = 16;
 
 // Calls `visit` with each bucket (documents of one full band key, in input
 // order) among `members`, documents whose keys share their top 32 bits.
@@ -246,11 +255,28 @@ void band_candidates(const SignatureTable& signatures, int length,
   const size_t first_pair = pairs->size();
   std::vector<DocId> members;
   std::vector<std::pair<uint64_t, DocId>> split;
+  // The sketches of a large corpus are far bigger than the caches, and each
+  // bucket reads its members' at random: fetch those of the buckets a few
+  // places ahead while this one is compared.
+  const size_t n = keyed.size();
+  auto shares_key = [&](size_t i) {
+    return (i > 0 && (keyed[i] >> 32) == (keyed[i - 1] >> 32)) ||
+           (i + 1 < n && (keyed[i] >> 32) == (keyed[i + 1] >> 32));
+  };
+  size_t fetched = 0;
+  auto fetch_ahead = [&](size_t upto) {
+    for (upto = std::min(upto, n); fetched < upto; ++fetched) {
+      if (shares_key(fetched)) {
+        records.prefetch(static_cast<DocId>(keyed[fetched]));
+      }
+    }
+  };
   size_t start = 0;
-  while (start < keyed.size()) {
+  while (start < n) {
     const uint64_t top = keyed[start] >> 32;
     size_t end = start + 1;
-    while (end < keyed.size() && (keyed[end] >> 32) == top) ++end;
+    while (end < n && (keyed[end] >> 32) == top) ++end;
+    fetch_ahead(end + kPrefetchDocs);
     if (end - start > 1) {
       members.clear();
       for (size_t i = start; i < end; ++i) {
