@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
+
+#include "fingerprint/probe_order.h"
 
 namespace neardup {
 namespace {
@@ -73,6 +76,34 @@ TEST(MinHashTest, SparseSetsAreDensifiedConsistently) {
   const double j = estimated_jaccard(sig, signature(more, 128));
   EXPECT_GT(j, 0.5);
   EXPECT_LT(j, 1.0);
+}
+
+// Densification by a ProbeOrder table gives the probing's signature, from
+// one feature (every bin but one copied) to sets that fill most bins.
+TEST(MinHashTest, ProbeOrderTableDensifiesAsProbingDoes) {
+  std::mt19937_64 rng(29);
+  for (uint32_t bins : {1u, 16u, 100u, 128u, 512u}) {
+    const internal::ProbeOrder order(bins);
+    for (size_t j = 0; j < bins; ++j) {
+      // Every bin appears once in every list.
+      std::vector<int> count(bins);
+      for (uint16_t b : order.order(static_cast<uint32_t>(j))) ++count[b];
+      ASSERT_EQ(std::count(count.begin(), count.end(), 1),
+                static_cast<long>(bins))
+          << bins << " " << j;
+    }
+    for (size_t size : {size_t{1}, size_t{2}, size_t{5}, size_t{40},
+                        size_t{bins}, size_t{3} * bins}) {
+      for (int trial = 0; trial < 20; ++trial) {
+        std::vector<uint64_t> features(size);
+        for (uint64_t& f : features) f = rng();
+        std::vector<uint64_t> probed(bins), tabled(bins);
+        minhash_signature(features, probed);
+        internal::minhash_signature(features, &order, tabled);
+        ASSERT_EQ(probed, tabled) << bins << " bins, " << size << " features";
+      }
+    }
+  }
 }
 
 TEST(MinHashTest, EmptySetsAndMismatchedSizes) {

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <vector>
 
+#include "fingerprint/probe_order.h"
+
 namespace neardup {
 
 namespace {
@@ -30,8 +32,28 @@ uint32_t probe(uint32_t i, uint32_t t, uint32_t bins) {
 
 }  // namespace
 
+namespace internal {
+
+ProbeOrder::ProbeOrder(uint32_t bins) : bins_(bins) {
+  order_.resize(static_cast<size_t>(bins) * bins);
+  std::vector<uint8_t> seen(bins);
+  for (uint32_t i = 0; i < bins; ++i) {
+    std::fill(seen.begin(), seen.end(), 0);
+    uint16_t* out = order_.data() + static_cast<size_t>(i) * bins;
+    uint32_t found = 0;
+    // Terminates: the probes are uniform over the bins.
+    for (uint32_t t = 0; found < bins; ++t) {
+      const uint32_t j = probe(i, t, bins);
+      if (!seen[j]) {
+        seen[j] = 1;
+        out[found++] = static_cast<uint16_t>(j);
+      }
+    }
+  }
+}
+
 void minhash_signature(std::span<const uint64_t> features,
-                       std::span<uint64_t> signature) {
+                       const ProbeOrder* order, std::span<uint64_t> signature) {
   const auto bins = static_cast<uint32_t>(signature.size());
   std::fill(signature.begin(), signature.end(), kEmptySignature);
   if (features.empty() || bins == 0) return;
@@ -55,10 +77,34 @@ void minhash_signature(std::span<const uint64_t> features,
   auto is_filled = [&filled](uint32_t b) {
     return (filled[b >> 6] >> (b & 63)) & 1;
   };
+  // One filled bin (a short text is one shingle) is the first filled bin of
+  // every probe sequence.
+  int reached_bins = 0;
+  uint32_t last_reached = 0;
+  for (uint32_t w = 0; w < (bins + 63) / 64; ++w) {
+    if (filled[w] != 0) {
+      reached_bins += std::popcount(filled[w]);
+      last_reached =
+          64 * w + static_cast<uint32_t>(std::countr_zero(filled[w]));
+    }
+  }
+  if (reached_bins == 1) {
+    std::fill(signature.begin(), signature.end(), signature[last_reached]);
+    return;
+  }
   // Empty bins copy from filled ones only, which keep their values, so the
   // copies need no snapshot of the signature.
   for (uint32_t i = 0; i < bins; ++i) {
     if (is_filled(i)) continue;
+    if (order != nullptr) {
+      for (uint16_t j : order->order(i)) {
+        if (is_filled(j)) {
+          signature[i] = signature[j];
+          break;
+        }
+      }
+      continue;
+    }
     // Terminates: some bin is filled, and the probes are uniform over bins.
     for (uint32_t t = 0;; ++t) {
       const uint32_t j = probe(i, t, bins);
@@ -68,6 +114,13 @@ void minhash_signature(std::span<const uint64_t> features,
       }
     }
   }
+}
+
+}  // namespace internal
+
+void minhash_signature(std::span<const uint64_t> features,
+                       std::span<uint64_t> signature) {
+  internal::minhash_signature(features, nullptr, signature);
 }
 
 double estimated_jaccard(std::span<const uint64_t> a,

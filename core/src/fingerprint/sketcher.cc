@@ -1,3 +1,6 @@
+#include <memory>
+
+#include "fingerprint/probe_order.h"
 #include "neardup/fingerprint.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
@@ -11,12 +14,20 @@ struct Sketcher::Impl {
       : options(o),
         shingler(o.text),
         lsh(o.algorithm == Algorithm::kMinHash ? choose_lsh_params(o.minhash)
-                                               : LshParams{}) {}
+                                               : LshParams{}) {
+    const auto bins = static_cast<uint32_t>(o.minhash.signature_length);
+    if (o.algorithm == Algorithm::kMinHash &&
+        bins <= internal::ProbeOrder::kMaxBins) {
+      probe_order = std::make_unique<internal::ProbeOrder>(bins);
+    }
+  }
 
   DedupOptions options;
   Shingler shingler;
   std::vector<uint64_t> shingles;
   LshParams lsh;
+  // Densification by table (null for signatures over ProbeOrder::kMaxBins).
+  std::unique_ptr<internal::ProbeOrder> probe_order;
   std::vector<uint64_t> signature;  // full 64-bit MinHash entries
 };
 
@@ -63,7 +74,8 @@ Status Sketcher::sketch(std::string_view text, Sketch* out) {
     return Status::OK();
   }
   out->signature.resize(impl_->signature.size());
-  minhash_signature(shingles, impl_->signature);
+  internal::minhash_signature(shingles, impl_->probe_order.get(),
+                              impl_->signature);
   reduce_signature(impl_->signature, out->signature);
   out->band_checks.resize(
       static_cast<size_t>(kBandCheckBytes * impl_->lsh.bands));
