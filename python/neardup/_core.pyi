@@ -320,16 +320,18 @@ def estimated_similarity(
     a: npt.NDArray[np.uint8] | None,
     b: npt.NDArray[np.uint8] | None,
     *,
-    signature_length: int = 128,
+    signature_length: int | None = None,
 ) -> float:
     """The Jaccard similarity estimated from two MinHash sketches (uint8
     arrays of one length, as Sketcher.sketch() gives them) by their first
     `signature_length` bytes, the signatures (the band checks after them do
     not count), corrected for chance agreement of 8-bit entries: in [0, 1],
-    0 if either is None. What dedup reports for a pair. ValueError for
-    arrays of different lengths or shorter than signature_length: give the
-    sketches' K, or use Sketcher.similarity(). SimHashes compare by their
-    Hamming distance, (a ^ b).bit_count()."""
+    0 if either is None. What dedup reports for a pair. Without
+    signature_length, only sketches of the default options (206 bytes) or
+    bare 128-byte signatures are accepted. ValueError for arrays of different
+    lengths, shorter than signature_length, or not of the default options
+    when it is not given: give the sketches' K, or use Sketcher.similarity().
+    SimHashes compare by their Hamming distance, (a ^ b).bit_count()."""
 
 def default_options() -> Options:
     """Returns every option's default as a dict {name: value}: the

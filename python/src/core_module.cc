@@ -1020,7 +1020,12 @@ py::object lsh_params(double threshold, int signature_length, double fp_weight,
 // The estimate of two MinHash sketches from their first `signature_length`
 // bytes (the signature; the band checks after it do not count).
 double similarity(const py::object& a, const py::object& b,
-                  int signature_length) {
+                  const py::object& length) {
+  // Without a length, only the default layout is read: 128 signature bytes,
+  // alone or followed by the 78 check bytes of the default 39 bands. Any
+  // other length could hide check bytes in the comparison.
+  const bool given = !length.is_none();
+  const int signature_length = given ? length.cast<int>() : 128;
   if (signature_length < 1 || signature_length > kMaxSignatureLength) {
     throw py::value_error("signature_length must be in [1, " +
                           std::to_string(kMaxSignatureLength) + "], got " +
@@ -1033,6 +1038,17 @@ double similarity(const py::object& a, const py::object& b,
     throw py::value_error(
         "a and b differ in length: " + std::to_string(x.size()) + " and " +
         std::to_string(y.size()));
+  }
+  if (!given) {
+    const DedupOptions defaults;
+    const auto record = static_cast<py::ssize_t>(
+        128 + kBandCheckBytes * choose_lsh_params(defaults.minhash).bands);
+    if (x.size() != 128 && x.size() != record) {
+      throw py::value_error(
+          "sketches of " + std::to_string(x.size()) +
+          " bytes are not of the default options: pass signature_length "
+          "(the sketcher's K) or use Sketcher.similarity()");
+    }
   }
   const auto k = static_cast<size_t>(signature_length);
   if (static_cast<size_t>(x.size()) < k) {
@@ -1265,10 +1281,12 @@ constexpr const char* kSimilarityDoc =
 arrays of one length, as Sketcher.sketch() gives them) by their first
 `signature_length` bytes, the signatures (the band checks after them do
 not count), corrected for chance agreement of 8-bit entries: in [0, 1],
-0 if either is None. What dedup reports for a pair. ValueError for
-arrays of different lengths or shorter than signature_length: give the
-sketches' K, or use Sketcher.similarity(). SimHashes compare by their
-Hamming distance, (a ^ b).bit_count().)doc";
+0 if either is None. What dedup reports for a pair. Without
+signature_length, only sketches of the default options (206 bytes) or
+bare 128-byte signatures are accepted. ValueError for arrays of different
+lengths, shorter than signature_length, or not of the default options
+when it is not given: give the sketches' K, or use Sketcher.similarity().
+SimHashes compare by their Hamming distance, (a ^ b).bit_count().)doc";
 
 constexpr const char* kDefaultOptionsDoc =
     R"doc(Returns every option's default as a dict {name: value}: the
@@ -1324,7 +1342,8 @@ void bind_sketcher(py::module_& m) {
                   "similarity() compares MinHash sketches; SimHashes compare "
                   "by (a ^ b).bit_count()");
             }
-            return similarity(a, b, s.options().minhash.signature_length);
+            return similarity(a, b,
+                              py::int_(s.options().minhash.signature_length));
           },
           py::arg("a"), py::arg("b"), kSketcherSimilarityDoc)
       .def_property_readonly(
@@ -1400,7 +1419,8 @@ void bind_functions(py::module_& m) {
         py::arg("signature_length") = 128, py::arg("fp_weight") = 0.01,
         py::arg("fn_weight") = 0.99, kLshParamsFnDoc);
   m.def("estimated_similarity", &similarity, py::arg("a"), py::arg("b"),
-        py::kw_only(), py::arg("signature_length") = 128, kSimilarityDoc);
+        py::kw_only(), py::arg("signature_length") = py::none(),
+        kSimilarityDoc);
   m.def(
       "default_options", [] { return options_to_dict(DedupOptions()); },
       kDefaultOptionsDoc);

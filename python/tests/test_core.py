@@ -526,6 +526,14 @@ def test_sketcher_similarity_reads_the_signature(k):
         neardup.estimated_similarity(a, b, signature_length=0)
     with pytest.raises(TypeError, match="bit_count"):
         neardup.Sketcher(algo="simhash").similarity(1, 2)
+    # Without signature_length only the default layout is read, so check
+    # bytes of other options cannot slip into the comparison.
+    if k == 128:
+        assert neardup.estimated_similarity(a, b) == expected
+        assert neardup.estimated_similarity(a[:k], b[:k]) == expected
+    else:
+        with pytest.raises(ValueError, match="not of the default options"):
+            neardup.estimated_similarity(a, b)
 
 
 def test_version():
