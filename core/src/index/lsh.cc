@@ -202,44 +202,71 @@ void split_by_full_key(const SketchRecords& records, int band, int rows,
   }
 }
 
-}  // namespace
-
-void band_candidates(const SignatureTable& signatures, int length,
-                     std::span<const DocId> docs, int band, int rows,
-                     int min_equal, std::vector<uint64_t>* pairs,
-                     uint64_t* first_seen) {
-  const SketchRecords records{signatures, static_cast<size_t>(length)};
-  std::vector<uint64_t> keyed;
-  keyed.resize(docs.size());
+// (top 32 bits of the band key << 32 | doc) for `docs`, sorted: each bucket's
+// documents in input order.
+std::vector<uint64_t> sorted_band_words(const SketchRecords& records,
+                                        std::span<const DocId> docs, int band,
+                                        int rows) {
+  std::vector<uint64_t> keyed(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const uint64_t key = records.key(docs[i], band, rows);
     keyed[i] = (key >> 32 << 32) | docs[i];
   }
-  // Stable: documents stay in input order within a bucket.
   std::vector<uint64_t> scratch;
   internal::sort_by_high_word_stable(&keyed, &scratch);
-  std::vector<uint64_t>().swap(scratch);
+  return keyed;
+}
 
-  uint64_t seen = 0;
-  // Verified in the band, so that only pairs that can pass are kept: most
-  // candidates of a large dump are partly similar documents that fail.
-  auto consider = [&](DocId a, DocId b) {
-    if (first_seen != nullptr) {
-      bool earlier = false;
-      for (int e = 0; e < band && !earlier; ++e) {
-        earlier = records.band_equal(a, b, e, rows);
+// The pairs of one band's buckets, verified on the spot (band_candidates()).
+class BandPairs {
+ public:
+  // `count_seen`: count first_seen() (it costs a look at earlier bands).
+  BandPairs(const SketchRecords& records, int band, int rows, int min_equal,
+            bool count_seen, std::vector<uint64_t>* pairs)
+      : records_(records),
+        band_(band),
+        rows_(rows),
+        min_equal_(min_equal),
+        count_seen_(count_seen),
+        pairs_(pairs) {}
+
+  // Visits the buckets of `keyed` (sorted_band_words()), fetching the
+  // sketches of those a few places ahead while one is compared: a large
+  // corpus's sketches are far bigger than the caches, and buckets read
+  // their members' at random.
+  void scan(const std::vector<uint64_t>& keyed) {
+    const size_t n = keyed.size();
+    size_t fetched = 0;
+    size_t start = 0;
+    while (start < n) {
+      const uint64_t top = keyed[start] >> 32;
+      size_t end = start + 1;
+      while (end < n && (keyed[end] >> 32) == top) ++end;
+      for (; fetched < std::min(end + kPrefetchDocs, n); ++fetched) {
+        const bool shared = (fetched > 0 && (keyed[fetched] >> 32) ==
+                                                (keyed[fetched - 1] >> 32)) ||
+                            (fetched + 1 < n && (keyed[fetched] >> 32) ==
+                                                    (keyed[fetched + 1] >> 32));
+        if (shared) records_.prefetch(static_cast<DocId>(keyed[fetched]));
       }
-      seen += !earlier;
+      if (end - start > 1) {
+        members_.clear();
+        for (size_t i = start; i < end; ++i) {
+          members_.push_back(static_cast<DocId>(keyed[i]));
+        }
+        split_by_full_key(records_, band_, rows_, &members_, &split_,
+                          [this](std::span<const DocId> m) { bucket(m); });
+      }
+      start = end;
     }
-    const std::span<const uint8_t> sa = records.signature(a),
-                                   sb = records.signature(b);
-    if (min_equal <= 0 ||
-        (min_equal <= length && equal_entries(sa, sb) >= min_equal)) {
-      pairs->push_back(pack(a, b));
-    }
-  };
-  // A bucket: the documents of one full 64-bit key, in input order.
-  auto bucket_pairs = [&](std::span<const DocId> members) {
+  }
+
+  // Pairs that agree on no earlier band.
+  uint64_t first_seen() const { return seen_; }
+
+ private:
+  // A bucket: the documents of one full band key, in input order.
+  void bucket(std::span<const DocId> members) {
     const size_t m = members.size();
     if (m <= kMaxAllPairsBucket) {
       for (size_t i = 0; i < m; ++i) {
@@ -251,49 +278,60 @@ void band_candidates(const SignatureTable& signatures, int length,
       consider(members[0], members[i]);
       if (i > 1) consider(members[i - 1], members[i]);
     }
-  };
-  const size_t first_pair = pairs->size();
-  std::vector<DocId> members;
-  std::vector<std::pair<uint64_t, DocId>> split;
-  // The sketches of a large corpus are far bigger than the caches, and each
-  // bucket reads its members' at random: fetch those of the buckets a few
-  // places ahead while this one is compared.
-  const size_t n = keyed.size();
-  auto shares_key = [&](size_t i) {
-    return (i > 0 && (keyed[i] >> 32) == (keyed[i - 1] >> 32)) ||
-           (i + 1 < n && (keyed[i] >> 32) == (keyed[i + 1] >> 32));
-  };
-  size_t fetched = 0;
-  auto fetch_ahead = [&](size_t upto) {
-    for (upto = std::min(upto, n); fetched < upto; ++fetched) {
-      if (shares_key(fetched)) {
-        records.prefetch(static_cast<DocId>(keyed[fetched]));
-      }
-    }
-  };
-  size_t start = 0;
-  while (start < n) {
-    const uint64_t top = keyed[start] >> 32;
-    size_t end = start + 1;
-    while (end < n && (keyed[end] >> 32) == top) ++end;
-    fetch_ahead(end + kPrefetchDocs);
-    if (end - start > 1) {
-      members.clear();
-      for (size_t i = start; i < end; ++i) {
-        members.push_back(static_cast<DocId>(keyed[i]));
-      }
-      split_by_full_key(records, band, rows, &members, &split, bucket_pairs);
-    }
-    start = end;
   }
-  if (first_seen != nullptr) *first_seen += seen;
-  std::vector<uint64_t> added(pairs->begin() + first_pair, pairs->end());
+
+  // Verified in the band, so that only pairs that can pass are kept: most
+  // candidates of a large dump are partly similar documents that fail.
+  void consider(DocId a, DocId b) {
+    if (count_seen_) {
+      bool earlier = false;
+      for (int e = 0; e < band_ && !earlier; ++e) {
+        earlier = records_.band_equal(a, b, e, rows_);
+      }
+      seen_ += !earlier;
+    }
+    const auto length = static_cast<int>(records_.length);
+    if (min_equal_ <= 0 ||
+        (min_equal_ <= length &&
+         equal_entries(records_.signature(a), records_.signature(b)) >=
+             min_equal_)) {
+      pairs_->push_back(pack(a, b));
+    }
+  }
+
+  const SketchRecords& records_;
+  const int band_, rows_, min_equal_;
+  const bool count_seen_;
+  std::vector<uint64_t>* pairs_;
+  uint64_t seen_ = 0;
+  std::vector<DocId> members_;
+  std::vector<std::pair<uint64_t, DocId>> split_;
+};
+
+// Sorts (*pairs)[from, end) and removes its repeats.
+void sort_unique_from(size_t from, std::vector<uint64_t>* pairs) {
+  std::vector<uint64_t> added(pairs->begin() + from, pairs->end());
   uint64_t largest = 0;
   for (uint64_t p : added) largest = std::max(largest, p);
   internal::sort_by_top_bits(&added, std::bit_width(largest));
   added.erase(std::unique(added.begin(), added.end()), added.end());
-  pairs->resize(first_pair);
+  pairs->resize(from);
   pairs->insert(pairs->end(), added.begin(), added.end());
+}
+
+}  // namespace
+
+void band_candidates(const SignatureTable& signatures, int length,
+                     std::span<const DocId> docs, int band, int rows,
+                     int min_equal, std::vector<uint64_t>* pairs,
+                     uint64_t* first_seen) {
+  const SketchRecords records{signatures, static_cast<size_t>(length)};
+  const size_t first_pair = pairs->size();
+  BandPairs band_pairs(records, band, rows, min_equal, first_seen != nullptr,
+                       pairs);
+  band_pairs.scan(sorted_band_words(records, docs, band, rows));
+  if (first_seen != nullptr) *first_seen += band_pairs.first_seen();
+  sort_unique_from(first_pair, pairs);
 }
 
 }  // namespace internal
