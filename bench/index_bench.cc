@@ -38,8 +38,8 @@
 namespace neardup::bench {
 namespace {
 
-constexpr int kSignatureBytes = 128;  // DedupOptions' default
-constexpr int kChangedBytes = 20;     // of a planted near-copy
+constexpr int kSignatureBytes = 128;   // DedupOptions' default
+constexpr int kChangedBytes = 20;      // of a planted near-copy
 constexpr int kBands = 39, kRows = 3;  // at the default threshold
 constexpr size_t kCopyWindow = 10000;
 constexpr size_t kQueries = 20000;

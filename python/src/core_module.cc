@@ -432,15 +432,6 @@ std::string shape_string(const py::array& array) {
   return out + (array.ndim() == 1 ? ",)" : ")");
 }
 
-// The bytes of a MinHash sketch record made with `options`: the signature,
-// then the band checks of choose_lsh_params(options.minhash) (what
-// Index::sketch_bytes() is for the same options).
-size_t minhash_record_bytes(const DedupOptions& options) {
-  return static_cast<size_t>(options.minhash.signature_length) +
-         static_cast<size_t>(kBandCheckBytes) *
-             static_cast<size_t>(choose_lsh_params(options.minhash).bands);
-}
-
 // `value` as a C-contiguous uint8 array of `ndim` dimensions, the last of
 // `length` entries (any if -1): MinHash sketches, records of `signature`
 // signature bytes and their band checks (for the error message). Other
@@ -593,7 +584,7 @@ class PySketcher {
     check(sketcher.status());
     sketcher_ = std::move(sketcher).value();
     if (options.algorithm == Algorithm::kMinHash) {
-      record_bytes_ = minhash_record_bytes(options);
+      record_bytes_ = static_cast<size_t>(sketch_record_bytes(options.minhash));
     }
   }
 
@@ -1025,7 +1016,8 @@ double similarity(const py::object& a, const py::object& b,
   // alone or followed by the 78 check bytes of the default 39 bands. Any
   // other length could hide check bytes in the comparison.
   const bool given = !length.is_none();
-  const int signature_length = given ? length.cast<int>() : 128;
+  const int signature_length =
+      given ? length.cast<int>() : MinHashOptions().signature_length;
   if (signature_length < 1 || signature_length > kMaxSignatureLength) {
     throw py::value_error("signature_length must be in [1, " +
                           std::to_string(kMaxSignatureLength) + "], got " +
@@ -1040,10 +1032,9 @@ double similarity(const py::object& a, const py::object& b,
         std::to_string(y.size()));
   }
   if (!given) {
-    const DedupOptions defaults;
-    const auto record = static_cast<py::ssize_t>(
-        128 + kBandCheckBytes * choose_lsh_params(defaults.minhash).bands);
-    if (x.size() != 128 && x.size() != record) {
+    const MinHashOptions defaults;
+    const py::ssize_t record = sketch_record_bytes(defaults);
+    if (x.size() != defaults.signature_length && x.size() != record) {
       throw py::value_error(
           "sketches of " + std::to_string(x.size()) +
           " bytes are not of the default options: pass signature_length "

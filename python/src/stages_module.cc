@@ -193,8 +193,9 @@ py::dict sketch(const py::dict& given, const py::tuple& t) {
   if (options.algorithm == Algorithm::kMinHash) {
     d["sketches"] = to_numpy(std::move(s.signatures),
                              {n, options.minhash.signature_length});
-    const auto checks = static_cast<py::ssize_t>(
-        kBandCheckBytes * choose_lsh_params(options.minhash).bands);
+    const auto checks =
+        static_cast<py::ssize_t>(sketch_record_bytes(options.minhash) -
+                                 options.minhash.signature_length);
     d["band_checks"] = to_numpy(std::move(s.band_checks), {n, checks});
   } else {
     d["sketches"] = to_numpy(std::move(s.fingerprints));

@@ -36,7 +36,7 @@ Advice advise(const MinHashOptions& options) {
   a.rows = lsh.rows;
   a.false_positive_area = lsh.false_positive_area;
   a.false_negative_area = lsh.false_negative_area;
-  a.signature_bytes = options.signature_length + kBandCheckBytes * a.bands;
+  a.signature_bytes = sketch_record_bytes(options);
   std::vector<double> points;
   for (int i = 1; i <= 10; ++i) points.push_back(i / 10.0);
   points.push_back(options.threshold);

@@ -59,6 +59,12 @@ inline constexpr int kBandCheckBytes = 2;
 // REQUIRES: validate() accepts options with these MinHash settings.
 LshParams choose_lsh_params(const MinHashOptions& options);
 
+// Bytes of a sketch record under `options`: the signature_length signature
+// bytes, then kBandCheckBytes per band of choose_lsh_params(options) (what
+// Index::sketch_bytes() is; Sketch::signature then Sketch::band_checks).
+// REQUIRES: as choose_lsh_params().
+int sketch_record_bytes(const MinHashOptions& options);
+
 // Writes 8 bits of each entry of `signature` to `out`: for entry h in bin
 // i, the top byte of fmix64(h ^ (i * 0x9e3779b97f4a7c15)) (core/FORMAT.md
 // section 7). Equal entries in one bin give equal bytes.

@@ -317,9 +317,10 @@ Result<PartitionSketch> sketch_partition(const DedupOptions& options,
   ChunkResult result;
   PartitionSketch out;
   const bool simhash = options.algorithm == Algorithm::kSimHash;
-  const size_t checks = simhash ? 0
-                                : static_cast<size_t>(kBandCheckBytes) *
-                                      choose_lsh_params(options.minhash).bands;
+  const size_t checks =
+      simhash ? 0
+              : static_cast<size_t>(sketch_record_bytes(options.minhash) -
+                                    options.minhash.signature_length);
   Status s = for_each_chunk(options, place, [&](const Chunk& chunk) {
     worker.process(chunk, &result);
     out.lines += chunk.lines.size();

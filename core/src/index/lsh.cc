@@ -33,6 +33,11 @@ LshParams choose_lsh_params(const MinHashOptions& options) {
                             options.false_negative_weight);
 }
 
+int sketch_record_bytes(const MinHashOptions& options) {
+  return options.signature_length +
+         kBandCheckBytes * choose_lsh_params(options).bands;
+}
+
 void reduce_signature(std::span<const uint64_t> signature,
                       std::span<uint8_t> out) {
   // Densification copies one hash into many bins of a sparse set. Kept as

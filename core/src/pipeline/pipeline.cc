@@ -968,9 +968,7 @@ Status DedupJob::read_and_sketch() {
   if (options_.mode == Mode::kCopies &&
       options_.algorithm == Algorithm::kMinHash) {
     corpus_.signature_length = options_.minhash.signature_length;
-    corpus_.signatures = SignatureTable(
-        corpus_.signature_length +
-        kBandCheckBytes * choose_lsh_params(options_.minhash).bands);
+    corpus_.signatures = SignatureTable(sketch_record_bytes(options_.minhash));
   }
   JsonlReader reader(fingerprint_inputs_, options_.chunk_bytes,
                      options_.max_line_bytes, opener_);
