@@ -526,6 +526,14 @@ void add_input_options(CLI::App* cmd, neardup::DedupOptions* o) {
                   "Worker threads (0 = all cores)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
+  cmd->add_option("--memory-limit", options.memory_limit_bytes,
+                  "MinHash: past this estimate (e.g. 2G, 512M) sketches go to "
+                  "temporary files and the band search sorts on disk, with "
+                  "the same results (0 = 3/4 of RAM)")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("0");
+  cmd->add_option("--temp-dir", options.temp_dir,
+                  "Directory for temporary files (default: $TMPDIR or /tmp)");
 }
 
 // The options that decide sketches and matches: what an index stores.

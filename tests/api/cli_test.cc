@@ -66,6 +66,8 @@ TEST(CliTest, HelpDescribesTheCommandAndItsOptions) {
                              "--idf",
                              "--story-similarity",
                              "--story-terms",
+                             "--memory-limit",
+                             "--temp-dir",
                              "INPUT"}) {
     EXPECT_NE(d.out.find(option), std::string::npos) << option << "\n" << d.out;
   }
@@ -108,6 +110,7 @@ TEST(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("dedup --bound-ratio 1.5 x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("dedup --short-text-words 1001 x.jsonl").exit_code, 2);
   EXPECT_EQ(run_cli("tune --threshold 0").exit_code, 2);
+  EXPECT_EQ(run_cli("dedup --memory-limit lots x.jsonl").exit_code, 2);
 }
 
 TEST(CliTest, TuneShowsTheBandsTheSCurveAndTheCandidates) {
@@ -189,6 +192,29 @@ TEST(CliTest, AlgorithmsAndClusteringsRunFromTheCommandLine) {
         std::string::npos)
         << flags;
   }
+}
+
+TEST(CliTest, MemoryLimitTakesSizesAndKeepsTheClusters) {
+  testing::TempDir dir;
+  CliRun in_memory = run_cli("dedup -q " + kReuters + " --clusters " +
+                             dir.file("c0.jsonl") + " --memory-limit 64G");
+  ASSERT_EQ(in_memory.exit_code, 0) << in_memory.out;
+  CliRun spilled =
+      run_cli("dedup -q " + kReuters + " --clusters " + dir.file("c1.jsonl") +
+              " --stats " + dir.file("s.json") + " --memory-limit 2M" +
+              " --temp-dir " + dir.path().string());
+  ASSERT_EQ(spilled.exit_code, 0) << spilled.out;
+  const std::string stats = testing::read_file(dir.file("s.json"));
+  EXPECT_NE(stats.find("\"memory_limit_bytes\": 2097152"), std::string::npos)
+      << stats;
+  EXPECT_NE(stats.find("\"spilled\": true"), std::string::npos) << stats;
+  EXPECT_TRUE(testing::read_file(dir.file("c0.jsonl")) ==
+              testing::read_file(dir.file("c1.jsonl")));
+  CliRun no_dir = run_cli("dedup -q " + kReuters + " --memory-limit 2M" +
+                          " --temp-dir " + dir.file("absent"));
+  EXPECT_EQ(no_dir.exit_code, 1);
+  EXPECT_NE(no_dir.out.find(dir.file("absent")), std::string::npos)
+      << no_dir.out;
 }
 
 TEST(CliTest, RuntimeErrorsExitOneAndNameThePath) {

@@ -186,6 +186,51 @@ TEST_F(PipelineTest, UnwritableOutputFailsNamingIt) {
       std::string::npos);
 }
 
+// Sketches past the memory limit go to unnamed files in the temporary
+// directory: a missing one stops the run before any work, naming it.
+TEST_F(PipelineTest, MemoryLimitNeedsATemporaryDirectory) {
+  std::string lines;
+  for (int i = 0; i < 6000; ++i) {
+    lines += record("d" + std::to_string(i),
+                    std::string(kArticle) + " " + std::to_string(i)) +
+             "\n";
+  }
+  testing::write_file(dir_.file("in.jsonl"), lines);
+  DedupOptions options;
+  options.memory_limit_bytes = 1 << 20;
+  options.temp_dir = dir_.file("absent");
+  Result<DedupStats> stats = run({dir_.file("in.jsonl")}, options);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_NE(stats.status().message().find(dir_.file("absent")),
+            std::string::npos)
+      << stats.status().to_string();
+  EXPECT_FALSE(std::filesystem::exists(outputs_.clusters_path));
+
+  options.temp_dir = dir_.path().string();
+  stats = run({dir_.file("in.jsonl")}, options);
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_TRUE(stats->spilled);
+  EXPECT_EQ(stats->memory_limit_bytes, uint64_t{1} << 20);
+  EXPECT_EQ(stats->clusters, 1u);  // one text with numbers appended
+  EXPECT_GE(stats->temp_peak_bytes, 6000u * 206);
+  const std::string json = testing::read_file(outputs_.stats_path);
+  EXPECT_NE(json.find("\"spilled\": true"), std::string::npos) << json;
+
+  // An index reads sketches at random, so it needs them in memory.
+  Result<std::unique_ptr<Index>> index = Index::Create(options);
+  ASSERT_TRUE(index.ok());
+  IndexUse use;
+  use.add_to = index->get();
+  stats = run_dedup(options, {dir_.file("in.jsonl")}, outputs_, use);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_NE(stats.status().message().find("memory limit"), std::string::npos)
+      << stats.status().to_string();
+
+  options.memory_limit_bytes = 1000;
+  EXPECT_EQ(run({dir_.file("in.jsonl")}, options).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(PipelineTest, BadOptionsAreInvalidArgument) {
   testing::write_file(dir_.file("in.jsonl"), record("a", kArticle) + "\n");
   DedupOptions options;

@@ -213,7 +213,7 @@ TEST_F(ChunkWorkerOffsetTest, CorpusLinePlaces) {
     ASSERT_TRUE(more.ok()) << more.status().to_string();
     if (!*more) break;
     worker.process(chunk, &result);
-    corpus.append(result);
+    ASSERT_TRUE(corpus.append(result).ok());
     input_of.insert(input_of.end(), result.docs.size(), chunk.input);
   }
   const size_t n = offsets_.size();

@@ -236,6 +236,17 @@ struct DedupOptions {
   // Bytes per chunk handed from the reader to the workers. A chunk holds whole
   // lines; a longer line gets a chunk of its own. REQUIRES: >= 64.
   size_t chunk_bytes = size_t{1} << 20;
+  // Algorithm::kMinHash copies: when the sketches and the band search would
+  // take more memory than this (estimated as the sketch records plus 100
+  // bytes per document), the sketches go to a temporary file and the band
+  // search sorts externally within it (same results, more time; see
+  // README "Memory"). Bytes; 0: three quarters of physical memory.
+  // Per-document columns (ids, line offsets, clusters: about 20 bytes per
+  // document plus the id) are not bounded by it. REQUIRES: 0 or >= 1 MiB.
+  uint64_t memory_limit_bytes = 0;
+  // Where temporary files go: unnamed files (O_TMPFILE) that vanish with
+  // the run, even a killed one. Empty: $TMPDIR, else /tmp.
+  std::string temp_dir;
 };
 
 // Returns InvalidArgument naming the first option out of range.

@@ -173,6 +173,14 @@ struct DedupStats {
   double write_seconds = 0;
   double total_seconds = 0;
   uint64_t peak_rss_bytes = 0;
+  // DedupOptions::memory_limit_bytes as applied, whether the sketches went
+  // to disk, the temporary files' bytes held at most at once and written
+  // in all, and the sequential reads of the sketch file by the band search.
+  uint64_t memory_limit_bytes = 0;
+  bool spilled = false;
+  uint64_t temp_peak_bytes = 0;
+  uint64_t temp_written_bytes = 0;
+  uint64_t sketch_file_passes = 0;
 };
 
 // "minhash", "simhash"; "bounded", "components", "representative";

@@ -81,6 +81,12 @@ Status validate(const DedupOptions& options) {
     return Status::InvalidArgument("threads must be in [0, 1024], got " +
                                    std::to_string(options.threads));
   }
+  if (options.memory_limit_bytes != 0 &&
+      options.memory_limit_bytes < (uint64_t{1} << 20)) {
+    return Status::InvalidArgument(
+        "memory_limit_bytes must be 0 or at least 1 MiB, got " +
+        std::to_string(options.memory_limit_bytes));
+  }
   if (options.chunk_bytes < 64 || options.chunk_bytes > (size_t{1} << 30)) {
     return Status::InvalidArgument("chunk_bytes must be in [64, 2^30], got " +
                                    std::to_string(options.chunk_bytes));

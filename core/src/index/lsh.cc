@@ -272,17 +272,7 @@ class BandPairs {
  private:
   // A bucket: the documents of one full band key, in input order.
   void bucket(std::span<const DocId> members) {
-    const size_t m = members.size();
-    if (m <= kMaxAllPairsBucket) {
-      for (size_t i = 0; i < m; ++i) {
-        for (size_t j = i + 1; j < m; ++j) consider(members[i], members[j]);
-      }
-      return;
-    }
-    for (size_t i = 1; i < m; ++i) {
-      consider(members[0], members[i]);
-      if (i > 1) consider(members[i - 1], members[i]);
-    }
+    for_each_bucket_pair(members, [this](DocId a, DocId b) { consider(a, b); });
   }
 
   // Verified in the band, so that only pairs that can pass are kept: most

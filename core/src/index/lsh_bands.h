@@ -21,6 +21,23 @@ namespace neardup::internal {
 // and still joins all m.
 inline constexpr size_t kMaxAllPairsBucket = 32;
 
+// Calls visit(a, b) for the pairs of one bucket, `members` in input order:
+// all pairs, or as kMaxAllPairsBucket says.
+template <typename Visit>
+void for_each_bucket_pair(std::span<const DocId> members, Visit visit) {
+  const size_t m = members.size();
+  if (m <= kMaxAllPairsBucket) {
+    for (size_t i = 0; i < m; ++i) {
+      for (size_t j = i + 1; j < m; ++j) visit(members[i], members[j]);
+    }
+    return;
+  }
+  for (size_t i = 1; i < m; ++i) {
+    visit(members[0], members[i]);
+    if (i > 1) visit(members[i - 1], members[i]);
+  }
+}
+
 // The candidate pairs of band `band` (0-based) of `rows` entries, among the
 // documents `docs` (ascending) of `signatures`, sketch records of `length`
 // signature bytes followed by their band checks (Sketch::band_checks),

@@ -8,7 +8,7 @@
 
 namespace neardup::internal {
 
-void Corpus::append(const ChunkResult& result) {
+Status Corpus::append(const ChunkResult& result) {
   if (signature_length > 0 && !result.docs.empty()) {
     ChunkPlace place{static_cast<DocId>(size()), result.input,
                      result.seekable ? result.docs[0].offset : kNoPlace};
@@ -41,11 +41,47 @@ void Corpus::append(const ChunkResult& result) {
     story_fingerprints.append(std::span(result.story_terms).subspan(term, n));
     term += n;
   }
+  if (sketch_file) return sketch_file->append(result.signatures);
   const size_t record = static_cast<size_t>(signatures.length());
   for (size_t at = 0; at < result.signatures.size(); at += record) {
     std::span<uint8_t> sig = signatures.append();
     std::copy_n(result.signatures.begin() + at, record, sig.begin());
   }
+  return Status::OK();
+}
+
+Status Corpus::spill_sketches(TempSpace* space) {
+  Result<std::unique_ptr<SketchFile>> file =
+      SketchFile::Create(space, static_cast<size_t>(signatures.length()));
+  if (!file.ok()) return file.status();
+  for (DocId doc = 0; doc < signatures.size(); ++doc) {
+    NEARDUP_RETURN_IF_ERROR((*file)->append(signatures[doc]));
+  }
+  signatures = SignatureTable(signatures.length());
+  sketch_file = std::move(file).value();
+  return Status::OK();
+}
+
+std::span<const uint8_t> Corpus::record(DocId doc) const {
+  if (!sketch_file) return signatures[doc];
+  RecordCache& c = cache_;
+  for (int i = 0; i < 2; ++i) {
+    if (c.doc[i] == doc) {
+      c.next = 1 - i;
+      return c.record[i];
+    }
+  }
+  const int slot = c.next;
+  c.next = 1 - slot;
+  c.record[slot].assign(sketch_file->record_bytes(), 0);
+  c.doc[slot] = ~DocId{0};
+  const Status read = sketch_file->read(doc, 1, c.record[slot].data());
+  if (read.ok()) {
+    c.doc[slot] = doc;
+  } else if (c.failure.ok()) {
+    c.failure = read;
+  }
+  return c.record[slot];
 }
 
 bool Corpus::line_place(DocId doc, uint32_t* input, uint64_t* offset) const {

@@ -17,6 +17,7 @@
 #include "neardup/story.h"
 #include "neardup/types.h"
 #include "pipeline/chunk_worker.h"
+#include "spill/external_lsh.h"
 #include "write/byte_sink.h"
 
 namespace neardup::internal {
@@ -30,8 +31,10 @@ namespace neardup::internal {
 struct Corpus {
   std::vector<Fingerprint> fingerprints;  // Algorithm::kSimHash
   // Algorithm::kMinHash: sketch records, the signature_length bytes of the
-  // signature then kBandCheckBytes per band of band checks.
+  // signature then kBandCheckBytes per band of band checks; in memory, or
+  // after spill_sketches() in `sketch_file` (and `signatures` is empty).
   SignatureTable signatures{1};
+  std::unique_ptr<SketchFile> sketch_file;
   int signature_length = 0;
   bool story = false;  // Mode::kStory
   StoryFingerprints story_fingerprints;
@@ -57,21 +60,39 @@ struct Corpus {
   std::vector<uint32_t> line_offsets;  // from the chunk's base
 
   size_t size() const { return id_ends.size(); }
+  // A document's sketch record. With the records in a file, the span is
+  // one of two cached records: it stays valid until two calls for other
+  // documents, and calls are not thread-safe; a read error returns zeros
+  // and is kept in read_failure().
+  std::span<const uint8_t> record(DocId doc) const;
   std::span<const uint8_t> signature(DocId doc) const {
-    return signatures[doc].first(static_cast<size_t>(signature_length));
+    return record(doc).first(static_cast<size_t>(signature_length));
   }
   std::span<const uint8_t> band_checks(DocId doc) const {
-    return signatures[doc].subspan(static_cast<size_t>(signature_length));
+    return record(doc).subspan(static_cast<size_t>(signature_length));
   }
+  const Status& read_failure() const { return cache_.failure; }
   std::string_view id(DocId doc) const {
     const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];
     return std::string_view(ids).substr(begin, id_ends[doc] - begin);
   }
-  // Appends one chunk's documents.
-  void append(const ChunkResult& result);
+  // Appends one chunk's documents. Fails only on writing `sketch_file`.
+  Status append(const ChunkResult& result);
+  // Moves the sketch records to a new file in `space`, where the records
+  // of documents appended later go too.
+  Status spill_sketches(TempSpace* space);
   // Sets `input` and `offset` to where `doc`'s line starts and returns true,
   // or returns false if its input cannot be read by offset. O(log chunks).
   bool line_place(DocId doc, uint32_t* input, uint64_t* offset) const;
+
+ private:
+  struct RecordCache {
+    DocId doc[2] = {~DocId{0}, ~DocId{0}};
+    std::vector<uint8_t> record[2];
+    int next = 0;  // the slot the next miss fills
+    Status failure;
+  };
+  mutable RecordCache cache_;
 };
 
 // Visits the documents' line numbers in input order.

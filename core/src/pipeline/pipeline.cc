@@ -44,6 +44,8 @@
 #include "reader/byte_source.h"
 #include "reader/jsonl_reader.h"
 #include "reader/line_reader.h"
+#include "spill/external_lsh.h"
+#include "spill/temp_file.h"
 #include "write/atomic_file.h"
 #include "write/byte_sink.h"
 
@@ -603,24 +605,57 @@ std::vector<uint64_t> lsh_candidates(tbb::task_arena& arena,
   return candidates;
 }
 
+// The candidate pairs of banded LSH with at least `keep` equal entries,
+// sorted, and their equal entries: from the records in memory, or by the
+// external search when they are on disk.
+Status minhash_candidates(tbb::task_arena& arena, const Corpus& corpus,
+                          int keep, uint64_t memory_limit,
+                          internal::TempSpace* space, DedupStats* stats,
+                          std::vector<uint64_t>* candidates,
+                          std::vector<uint16_t>* equal) {
+  if (!corpus.sketch_file) {
+    *candidates = lsh_candidates(arena, corpus, keep, stats);
+    equal->resize(candidates->size());
+    for (size_t i = 0; i < candidates->size(); ++i) {
+      (*equal)[i] = static_cast<uint16_t>(equal_entries(
+          corpus.signature(static_cast<DocId>((*candidates)[i] >> 32)),
+          corpus.signature(static_cast<DocId>((*candidates)[i]))));
+    }
+    return Status::OK();
+  }
+  const auto sort_entries = [&arena](std::vector<internal::BandEntry>* v) {
+    arena.execute([&] { tbb::parallel_sort(v->begin(), v->end()); });
+  };
+  internal::ExternalLshResult found;
+  NEARDUP_RETURN_IF_ERROR(internal::external_band_candidates(
+      *corpus.sketch_file, corpus.signature_length, corpus.empty, stats->bands,
+      stats->rows, keep, internal::ExternalLshBudget::FromLimit(memory_limit),
+      space, sort_entries, &found));
+  stats->candidate_pairs = found.bucket_pairs;
+  stats->sketch_file_passes = found.band_passes;
+  *candidates = std::move(found.pairs);
+  *equal = std::move(found.equal);
+  return Status::OK();
+}
+
 // MinHash: banded LSH, then each distinct candidate pair decided by its
 // signature estimate or, near the threshold, by its exact Jaccard
 // similarity.
 Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                           const std::vector<std::string>& inputs,
-                          const Corpus& corpus, DedupStats* stats,
+                          const Corpus& corpus, uint64_t memory_limit,
+                          internal::TempSpace* space, DedupStats* stats,
                           std::vector<DocPair>* pairs) {
   const int length = corpus.signature_length;
   const internal::EqualEntryBounds bounds =
       internal::equal_entry_bounds(options.minhash, length);
-  const std::vector<uint64_t> candidates =
-      lsh_candidates(arena, corpus, bounds.keep, stats);
-  std::vector<uint16_t> equal(candidates.size());
+  std::vector<uint64_t> candidates;
+  std::vector<uint16_t> equal;
+  NEARDUP_RETURN_IF_ERROR(minhash_candidates(arena, corpus, bounds.keep,
+                                             memory_limit, space, stats,
+                                             &candidates, &equal));
   std::vector<uint64_t> borderline;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    equal[i] = static_cast<uint16_t>(
-        equal_entries(corpus.signature(static_cast<DocId>(candidates[i] >> 32)),
-                      corpus.signature(static_cast<DocId>(candidates[i]))));
     if (equal[i] < bounds.sure) borderline.push_back(candidates[i]);
   }
   std::vector<uint32_t> common, all;
@@ -765,6 +800,12 @@ class DedupJob {
   void check_ids(Work& work);
   void report_progress(uint64_t raw_bytes_read, uint64_t total_bytes);
   std::span<const uint8_t> sketch_bytes(size_t doc) const;
+  Status prepare_spill();
+  // An index needs the sketches in memory.
+  Status check_index_with_spill() const;
+  // Moves the sketches to disk once they and the band search would pass
+  // the memory limit.
+  Status spill_if_over_limit();
 
   const DedupOptions& options_;
   const std::vector<std::string>& inputs_;
@@ -790,6 +831,10 @@ class DedupJob {
   std::vector<DocPair> pairs_;
   std::vector<DocId> rep_;
   internal::IndexVerdicts verdicts_;
+  // Algorithm::kMinHash copies: DedupOptions::memory_limit_bytes as applied,
+  // and the temporary files' directory.
+  uint64_t memory_limit_ = 0;
+  std::unique_ptr<internal::TempSpace> temp_space_;
   Status failure_;  // pass 1's first error
   std::string reject_batch_;
 };
@@ -805,7 +850,58 @@ Status DedupJob::open() {
   NEARDUP_RETURN_IF_ERROR(open_sinks(outputs_, &sinks_));
   describe_parameters();
   arena_ = std::make_unique<tbb::task_arena>(stats_.threads);
+  NEARDUP_RETURN_IF_ERROR(prepare_spill());
   return prepare_second_pass();
+}
+
+Status DedupJob::prepare_spill() {
+  if (options_.mode != Mode::kCopies ||
+      options_.algorithm != Algorithm::kMinHash) {
+    return Status::OK();
+  }
+  memory_limit_ = options_.memory_limit_bytes;
+  if (memory_limit_ == 0) {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page_size = ::sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page_size > 0) {
+      memory_limit_ = static_cast<uint64_t>(pages) *
+                      static_cast<uint64_t>(page_size) / 4 * 3;
+    }
+  }
+  stats_.memory_limit_bytes = memory_limit_;
+  std::string dir = options_.temp_dir;
+  if (dir.empty()) {
+    const char* env = std::getenv("TMPDIR");
+    dir = env != nullptr && *env != '\0' ? env : "/tmp";
+  }
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    return Status::NotFound(dir +
+                            ": temporary directory: " + std::strerror(errno));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument(dir +
+                                   ": temporary directory: not a directory");
+  }
+  temp_space_ = std::make_unique<internal::TempSpace>(dir);
+  return Status::OK();
+}
+
+Status DedupJob::spill_if_over_limit() {
+  // What a run holds per document besides its sketch record, measured on
+  // a 50M-document run (README "At scale"): ids, offsets, band words and
+  // candidate pairs.
+  constexpr uint64_t kOtherBytesPerDoc = 100;
+  if (temp_space_ == nullptr || memory_limit_ == 0 || corpus_.sketch_file) {
+    return Status::OK();
+  }
+  const uint64_t estimate =
+      corpus_.signatures.size() *
+          static_cast<uint64_t>(corpus_.signatures.length()) +
+      kOtherBytesPerDoc * corpus_.size();
+  if (estimate <= memory_limit_) return Status::OK();
+  stats_.spilled = true;
+  return corpus_.spill_sketches(temp_space_.get());
 }
 
 void DedupJob::describe_parameters() {
@@ -939,7 +1035,9 @@ void DedupJob::collect(Work& work) {
   const Chunk& chunk = work.chunk;
   const ChunkResult& result = work.result;
   stats_.lines_read += chunk.lines.size();
-  corpus_.append(result);
+  Status appended = corpus_.append(result);
+  if (appended.ok()) appended = spill_if_over_limit();
+  if (!appended.ok() && failure_.ok()) failure_ = appended;
   const std::string& input = inputs_[chunk.input];
   for (const internal::Rejection& r : result.rejects) {
     const RejectedLine line = internal::rejected_line(input, r);
@@ -1000,6 +1098,9 @@ Status DedupJob::read_and_sketch() {
   });
   ids_seen_.clear();
   NEARDUP_RETURN_IF_ERROR(failure_);
+  if (corpus_.sketch_file) {
+    NEARDUP_RETURN_IF_ERROR(corpus_.sketch_file->flush());
+  }
   if (sinks_.rejects) {
     NEARDUP_RETURN_IF_ERROR(sinks_.rejects->append(reject_batch_));
   }
@@ -1017,6 +1118,7 @@ Status DedupJob::read_and_sketch() {
 
 Status DedupJob::find_pairs() {
   const Clock::time_point index_start = Clock::now();
+  NEARDUP_RETURN_IF_ERROR(check_index_with_spill());
   for (DocId doc = 0; doc < corpus_.size(); ++doc) {
     stats_.empty_documents += corpus_.empty[doc];
   }
@@ -1027,8 +1129,9 @@ Status DedupJob::find_pairs() {
     NEARDUP_RETURN_IF_ERROR(
         find_simhash_pairs(*arena_, options_, corpus_, &stats_, &pairs_));
   } else {
-    NEARDUP_RETURN_IF_ERROR(find_minhash_pairs(
-        *arena_, options_, second_pass_inputs_, corpus_, &stats_, &pairs_));
+    NEARDUP_RETURN_IF_ERROR(
+        find_minhash_pairs(*arena_, options_, second_pass_inputs_, corpus_,
+                           memory_limit_, temp_space_.get(), &stats_, &pairs_));
   }
   stats_.index_seconds = seconds_since(index_start);
   return Status::OK();
@@ -1070,6 +1173,11 @@ Status DedupJob::write() {
   }
   std::vector<DocPair>().swap(pairs_);
   if (sinks_.rejects) NEARDUP_RETURN_IF_ERROR(sinks_.rejects->finish());
+  NEARDUP_RETURN_IF_ERROR(corpus_.read_failure());
+  if (temp_space_) {
+    stats_.temp_peak_bytes = temp_space_->peak_bytes();
+    stats_.temp_written_bytes = temp_space_->written_bytes();
+  }
   stats_.write_seconds = seconds_since(write_start);
   stats_.total_seconds = seconds_since(start_);
   stats_.peak_rss_bytes = peak_rss_bytes();
@@ -1078,6 +1186,17 @@ Status DedupJob::write() {
     NEARDUP_RETURN_IF_ERROR(sinks_.stats->finish());
   }
   return commit_sinks(&sinks_);
+}
+
+Status DedupJob::check_index_with_spill() const {
+  if (!corpus_.sketch_file ||
+      (index_.against == nullptr && index_.add_to == nullptr)) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument(
+      "an index needs the sketches in memory, but they passed the memory "
+      "limit of " +
+      std::to_string(memory_limit_) + " bytes; raise --memory-limit");
 }
 
 Status DedupJob::check_index_options() const {
@@ -1133,6 +1252,7 @@ std::span<const uint8_t> DedupJob::sketch_bytes(size_t doc) const {
 // Every document, in input order, into IndexUse::add_to.
 Status DedupJob::add_to_index() {
   if (index_.add_to == nullptr) return Status::OK();
+  NEARDUP_RETURN_IF_ERROR(check_index_with_spill());
   const Clock::time_point add_start = Clock::now();
   internal::EntryColumns columns;
   const uint32_t source = columns.source_index(index_.source);

@@ -1,0 +1,188 @@
+// An external merge sort: values are added in any order and read back
+// sorted, with at most a set number of bytes in memory; what does not fit
+// goes to sorted runs in temporary files, merged k ways (Knuth, TAOCP
+// vol. 3, 5.4.1).
+
+#ifndef NEARDUP_SRC_SPILL_EXTERNAL_SORT_H_
+#define NEARDUP_SRC_SPILL_EXTERNAL_SORT_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "neardup/status.h"
+#include "spill/temp_file.h"
+
+namespace neardup::internal {
+
+// Sorts values of a trivially copyable T with operator< and operator==.
+// add() the values, finish(), then next() until it returns false, then
+// check status(). With `unique`, equal values come out once. Memory: about
+// `budget_bytes` (at least 4 KiB per run merged at once, so a small budget
+// merges in several passes). Not thread-safe; `sort` may use threads.
+template <typename T>
+class ExternalSorter {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  using SortFn = std::function<void(std::vector<T>*)>;
+
+  ExternalSorter(TempSpace* space, size_t budget_bytes, bool unique,
+                 SortFn sort = {})
+      : space_(space),
+        budget_(std::max(budget_bytes, kMinBudget)),
+        capacity_(budget_ / sizeof(T)),
+        unique_(unique),
+        sort_(sort ? std::move(sort) : [](std::vector<T>* v) {
+          std::sort(v->begin(), v->end());
+        }) {}
+
+  Status add(const T& value) {
+    buffer_.push_back(value);
+    if (buffer_.size() >= capacity_) return write_run();
+    return Status::OK();
+  }
+
+  // Ends the adding. Values that all fit in the budget are never written.
+  Status finish() {
+    if (runs_.empty()) {
+      sort_buffer();
+      return Status::OK();
+    }
+    NEARDUP_RETURN_IF_ERROR(write_run());
+    std::vector<T>().swap(buffer_);
+    while (runs_.size() > max_fan_in()) NEARDUP_RETURN_IF_ERROR(merge_some());
+    open_readers(runs_.size());
+    return Status::OK();
+  }
+
+  // The next value in ascending order; false at the end or on an error.
+  bool next(T* out) {
+    while (true) {
+      if (!take(out)) return false;
+      if (!unique_ || !has_last_ || !(*out == last_)) break;
+    }
+    last_ = *out;
+    has_last_ = true;
+    return true;
+  }
+
+  const Status& status() const { return status_; }
+  // Runs written (0: sorted in memory).
+  size_t runs_written() const { return runs_written_; }
+
+ private:
+  static constexpr size_t kMinBudget = size_t{64} << 10;
+  static constexpr size_t kMinReadBuffer = size_t{4} << 10;
+
+  size_t max_fan_in() const {
+    return std::max<size_t>(2, budget_ / kMinReadBuffer);
+  }
+
+  void sort_buffer() {
+    sort_(&buffer_);
+    if (unique_) {
+      buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
+    }
+  }
+
+  Status write_run() {
+    if (buffer_.empty()) return Status::OK();
+    sort_buffer();
+    Result<std::unique_ptr<TempFile>> file = TempFile::Create(space_);
+    if (!file.ok()) return file.status();
+    NEARDUP_RETURN_IF_ERROR(
+        (*file)->append(buffer_.data(), buffer_.size() * sizeof(T)));
+    NEARDUP_RETURN_IF_ERROR((*file)->flush());
+    runs_.push_back(std::move(file).value());
+    ++runs_written_;
+    buffer_.clear();
+    return Status::OK();
+  }
+
+  void open_readers(size_t count) {
+    readers_.clear();
+    heap_ = {};
+    const size_t each = std::max(kMinReadBuffer, budget_ / (count + 1));
+    for (size_t i = 0; i < count; ++i) {
+      readers_.emplace_back(runs_[i].get(), 0, runs_[i]->size(), each);
+      T value;
+      if (readers_[i].next(&value, sizeof(T))) heap_.push({value, i});
+      if (!readers_[i].status().ok()) status_ = readers_[i].status();
+    }
+  }
+
+  // Merges the first max_fan_in() runs into one at the end.
+  Status merge_some() {
+    const size_t count = max_fan_in();
+    open_readers(count);
+    Result<std::unique_ptr<TempFile>> merged = TempFile::Create(space_);
+    if (!merged.ok()) return merged.status();
+    T value;
+    while (take(&value)) {
+      NEARDUP_RETURN_IF_ERROR((*merged)->append(&value, sizeof(T)));
+    }
+    NEARDUP_RETURN_IF_ERROR(status_);
+    NEARDUP_RETURN_IF_ERROR((*merged)->flush());
+    readers_.clear();
+    runs_.erase(runs_.begin(), runs_.begin() + static_cast<long>(count));
+    runs_.push_back(std::move(merged).value());
+    return Status::OK();
+  }
+
+  // The smallest value left, from memory or from the runs' heap.
+  bool take(T* out) {
+    if (readers_.empty()) {
+      if (next_in_buffer_ >= buffer_.size()) return false;
+      *out = buffer_[next_in_buffer_++];
+      return true;
+    }
+    if (heap_.empty() || !status_.ok()) return false;
+    auto [value, run] = heap_.top();
+    heap_.pop();
+    *out = value;
+    T following;
+    if (readers_[run].next(&following, sizeof(T))) {
+      heap_.push({following, run});
+    } else if (!readers_[run].status().ok()) {
+      status_ = readers_[run].status();
+      return false;
+    }
+    return true;
+  }
+
+  struct Later {
+    // Ties by run: the same order whatever the heap does.
+    bool operator()(const std::pair<T, size_t>& a,
+                    const std::pair<T, size_t>& b) const {
+      if (b.first < a.first) return true;
+      if (a.first < b.first) return false;
+      return a.second > b.second;
+    }
+  };
+
+  TempSpace* space_;
+  const size_t budget_, capacity_;
+  const bool unique_;
+  const SortFn sort_;
+  std::vector<T> buffer_;
+  size_t next_in_buffer_ = 0;
+  std::vector<std::unique_ptr<TempFile>> runs_;
+  size_t runs_written_ = 0;
+  std::vector<TempFileReader> readers_;
+  std::priority_queue<std::pair<T, size_t>, std::vector<std::pair<T, size_t>>,
+                      Later>
+      heap_;
+  T last_{};
+  bool has_last_ = false;
+  Status status_;
+};
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_SRC_SPILL_EXTERNAL_SORT_H_
