@@ -14,15 +14,22 @@ namespace neardup::internal {
 namespace {
 
 constexpr int kLength = 128;
-constexpr int kBands = 39;
-constexpr int kRows = 3;
-constexpr size_t kRecord = kLength + kBandCheckBytes * kBands;
+// The default layout (band values of 40 bits), and one whose bands are too
+// long for their bytes to be the value (64-bit keys).
+struct Layout {
+  int bands, rows;
+  size_t record() const { return kLength + kBandCheckBytes * bands; }
+};
+constexpr Layout kLayouts[] = {{39, 3}, {16, 8}};
 
 // Random records, with near copies (a few entries changed, sometimes one
 // band's check changed alone), a crowd of identical records past
 // kMaxAllPairsBucket, and empty documents.
 std::vector<std::vector<uint8_t>> make_records(size_t n, uint64_t seed,
+                                               Layout layout,
                                                std::vector<bool>* empty) {
+  const size_t kRecord = layout.record();
+  const int kBands = layout.bands;
   std::mt19937_64 rng(seed);
   std::vector<std::vector<uint8_t>> records;
   empty->clear();
@@ -58,9 +65,9 @@ std::vector<std::vector<uint8_t>> make_records(size_t n, uint64_t seed,
 // band_candidates() over the records in memory, all bands, with the
 // equal entries of each pair.
 void in_memory(const std::vector<std::vector<uint8_t>>& records,
-               const std::vector<bool>& empty, int min_equal,
+               const std::vector<bool>& empty, Layout layout, int min_equal,
                std::vector<uint64_t>* pairs, std::vector<uint16_t>* equal) {
-  SignatureTable table(static_cast<int>(kRecord));
+  SignatureTable table(static_cast<int>(layout.record()));
   std::vector<DocId> docs;
   for (size_t d = 0; d < records.size(); ++d) {
     std::span<uint8_t> slot = table.append();
@@ -68,8 +75,8 @@ void in_memory(const std::vector<std::vector<uint8_t>>& records,
     if (!empty[d]) docs.push_back(static_cast<DocId>(d));
   }
   pairs->clear();
-  for (int band = 0; band < kBands; ++band) {
-    band_candidates(table, kLength, docs, band, kRows, min_equal, pairs);
+  for (int band = 0; band < layout.bands; ++band) {
+    band_candidates(table, kLength, docs, band, layout.rows, min_equal, pairs);
   }
   std::sort(pairs->begin(), pairs->end());
   pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
@@ -81,70 +88,78 @@ void in_memory(const std::vector<std::vector<uint8_t>>& records,
   }
 }
 
+// `block_docs`: the band file's block size; small ones make many blocks.
 ExternalLshResult on_disk(const std::vector<std::vector<uint8_t>>& records,
-                          const std::vector<bool>& empty, int min_equal,
-                          const ExternalLshBudget& budget, TempSpace* space) {
-  Result<std::unique_ptr<SketchFile>> file = SketchFile::Create(space, kRecord);
+                          const std::vector<bool>& empty, Layout layout,
+                          int min_equal, const ExternalLshBudget& budget,
+                          TempSpace* space,
+                          size_t block_docs = SketchFile::kBlockDocs) {
+  Result<std::unique_ptr<SketchFile>> file =
+      SketchFile::Create(space, kLength, layout.bands, layout.rows, block_docs);
   EXPECT_TRUE(file.ok()) << file.status().to_string();
   for (const auto& r : records) EXPECT_TRUE((*file)->append(r).ok());
   EXPECT_TRUE((*file)->flush().ok());
   ExternalLshResult result;
-  const Status s = external_band_candidates(
-      **file, kLength, empty, kBands, kRows, min_equal, budget, space,
-      [](std::vector<BandEntry>* v) { std::sort(v->begin(), v->end()); },
-      &result);
+  const Status s = external_band_candidates(**file, empty, min_equal, budget,
+                                            /*threads=*/2, space, &result);
   EXPECT_TRUE(s.ok()) << s.to_string();
   return result;
 }
 
 TEST(ExternalLshTest, SamePairsAndEqualEntriesAsTheSearchInMemory) {
   testing::TempDir dir;
-  std::vector<bool> empty;
-  const auto records = make_records(6000, 7, &empty);
-  ExternalLshBudget tiny;  // every step at its floor: many runs and blocks
-  tiny.band_entries = tiny.pairs = 1;
-  tiny.block = 50 * kRecord;
-  tiny.far_pairs = 1;
-  tiny.window = 3 * kRecord;
-  for (int min_equal : {0, 40, 100}) {
-    SCOPED_TRACE("min_equal " + std::to_string(min_equal));
-    std::vector<uint64_t> pairs;
-    std::vector<uint16_t> equal;
-    in_memory(records, empty, min_equal, &pairs, &equal);
-    ASSERT_GT(pairs.size(), 1000u);
-    const ExternalLshBudget budgets[] = {
-        tiny, ExternalLshBudget::FromLimit(1 << 20),
-        ExternalLshBudget::FromLimit(uint64_t{1} << 32)};
-    for (const ExternalLshBudget& budget : budgets) {
-      TempSpace space(dir.path().string());
-      const ExternalLshResult found =
-          on_disk(records, empty, min_equal, budget, &space);
-      EXPECT_EQ(found.pairs, pairs);
-      EXPECT_EQ(found.equal, equal);
-      EXPECT_GE(found.bucket_pairs, found.pairs.size());
-      // Every temporary file closed; the tiny budget wrote sorted runs.
-      EXPECT_EQ(space.held_bytes(), 0u);
-      EXPECT_GE(space.peak_bytes(), 6000 * kRecord);
-      if (&budget == &budgets[0]) {
-        EXPECT_GT(space.written_bytes(), 6000 * kRecord * 2);
+  for (const Layout layout : kLayouts) {
+    SCOPED_TRACE(std::to_string(layout.bands) + " bands");
+    std::vector<bool> empty;
+    const auto records = make_records(6000, 7, layout, &empty);
+    ExternalLshBudget tiny;  // every step at its floor: many runs and blocks
+    tiny.band_entries = tiny.pairs = 1;
+    tiny.block = 50 * kLength;
+    tiny.far_pairs = 1;
+    tiny.window = 3 * kLength;
+    for (int min_equal : {0, 40, 100}) {
+      SCOPED_TRACE("min_equal " + std::to_string(min_equal));
+      std::vector<uint64_t> pairs;
+      std::vector<uint16_t> equal;
+      in_memory(records, empty, layout, min_equal, &pairs, &equal);
+      ASSERT_GT(pairs.size(), 1000u);
+      const ExternalLshBudget budgets[] = {
+          tiny, ExternalLshBudget::FromLimit(1 << 20),
+          ExternalLshBudget::FromLimit(uint64_t{1} << 32)};
+      for (const ExternalLshBudget& budget : budgets) {
+        const bool small = &budget == &budgets[0];
+        TempSpace space(dir.path().string());
+        const ExternalLshResult found =
+            on_disk(records, empty, layout, min_equal, budget, &space,
+                    small ? 1000 : SketchFile::kBlockDocs);
+        EXPECT_EQ(found.pairs, pairs);
+        EXPECT_EQ(found.equal, equal);
+        EXPECT_GE(found.bucket_pairs, found.pairs.size());
+        // Every temporary file closed; the tiny budget wrote sorted runs.
+        EXPECT_EQ(space.held_bytes(), 0u);
+        EXPECT_GE(space.peak_bytes(), 6000 * layout.record());
+        if (small) {
+          EXPECT_GT(space.written_bytes(), 6000 * layout.record() * 2);
+        }
       }
     }
   }
 }
 
-TEST(ExternalLshTest, BandsShareAReadOfTheFileWhenTheyFit) {
+TEST(ExternalLshTest, BandsShareAReadOfTheirBytesWhenTheyFit) {
   testing::TempDir dir;
   std::vector<bool> empty;
-  const auto records = make_records(2000, 8, &empty);
+  const Layout layout = kLayouts[0];
+  const auto records = make_records(2000, 8, layout, &empty);
   TempSpace space(dir.path().string());
-  EXPECT_EQ(
-      on_disk(records, empty, 0, ExternalLshBudget::FromLimit(1 << 30), &space)
-          .band_passes,
-      1u);
+  EXPECT_EQ(on_disk(records, empty, layout, 0,
+                    ExternalLshBudget::FromLimit(1 << 30), &space)
+                .band_passes,
+            1u);
   ExternalLshBudget one_band = ExternalLshBudget::FromLimit(1 << 30);
   one_band.band_entries = 1;
-  EXPECT_EQ(on_disk(records, empty, 0, one_band, &space).band_passes,
-            static_cast<uint64_t>(kBands));
+  EXPECT_EQ(on_disk(records, empty, layout, 0, one_band, &space).band_passes,
+            static_cast<uint64_t>(layout.bands));
 }
 
 }  // namespace

@@ -50,9 +50,9 @@ Status Corpus::append(const ChunkResult& result) {
   return Status::OK();
 }
 
-Status Corpus::spill_sketches(TempSpace* space) {
+Status Corpus::spill_sketches(TempSpace* space, int bands, int rows) {
   Result<std::unique_ptr<SketchFile>> file =
-      SketchFile::Create(space, static_cast<size_t>(signatures.length()));
+      SketchFile::Create(space, signature_length, bands, rows);
   if (!file.ok()) return file.status();
   for (DocId doc = 0; doc < signatures.size(); ++doc) {
     NEARDUP_RETURN_IF_ERROR((*file)->append(signatures[doc]));
@@ -62,8 +62,10 @@ Status Corpus::spill_sketches(TempSpace* space) {
   return Status::OK();
 }
 
-std::span<const uint8_t> Corpus::record(DocId doc) const {
-  if (!sketch_file) return signatures[doc];
+std::span<const uint8_t> Corpus::signature(DocId doc) const {
+  if (!sketch_file) {
+    return signatures[doc].first(static_cast<size_t>(signature_length));
+  }
   RecordCache& c = cache_;
   for (int i = 0; i < 2; ++i) {
     if (c.doc[i] == doc) {
@@ -73,9 +75,10 @@ std::span<const uint8_t> Corpus::record(DocId doc) const {
   }
   const int slot = c.next;
   c.next = 1 - slot;
-  c.record[slot].assign(sketch_file->record_bytes(), 0);
+  c.record[slot].assign(static_cast<size_t>(signature_length), 0);
   c.doc[slot] = ~DocId{0};
-  const Status read = sketch_file->read(doc, 1, c.record[slot].data());
+  const Status read =
+      sketch_file->read_signatures(doc, 1, c.record[slot].data());
   if (read.ok()) {
     c.doc[slot] = doc;
   } else if (c.failure.ok()) {

@@ -60,16 +60,14 @@ struct Corpus {
   std::vector<uint32_t> line_offsets;  // from the chunk's base
 
   size_t size() const { return id_ends.size(); }
-  // A document's sketch record. With the records in a file, the span is
-  // one of two cached records: it stays valid until two calls for other
+  // A document's signature. With the sketches in a file, the span is one
+  // of two cached signatures: it stays valid until two calls for other
   // documents, and calls are not thread-safe; a read error returns zeros
   // and is kept in read_failure().
-  std::span<const uint8_t> record(DocId doc) const;
-  std::span<const uint8_t> signature(DocId doc) const {
-    return record(doc).first(static_cast<size_t>(signature_length));
-  }
+  std::span<const uint8_t> signature(DocId doc) const;
+  // REQUIRES: the sketches in memory (no sketch_file).
   std::span<const uint8_t> band_checks(DocId doc) const {
-    return record(doc).subspan(static_cast<size_t>(signature_length));
+    return signatures[doc].subspan(static_cast<size_t>(signature_length));
   }
   const Status& read_failure() const { return cache_.failure; }
   std::string_view id(DocId doc) const {
@@ -78,9 +76,9 @@ struct Corpus {
   }
   // Appends one chunk's documents. Fails only on writing `sketch_file`.
   Status append(const ChunkResult& result);
-  // Moves the sketch records to a new file in `space`, where the records
-  // of documents appended later go too.
-  Status spill_sketches(TempSpace* space);
+  // Moves the sketch records (of `bands` bands of `rows`) to new files in
+  // `space`, where those of documents appended later go too.
+  Status spill_sketches(TempSpace* space, int bands, int rows);
   // Sets `input` and `offset` to where `doc`'s line starts and returns true,
   // or returns false if its input cannot be read by offset. O(log chunks).
   bool line_place(DocId doc, uint32_t* input, uint64_t* offset) const;

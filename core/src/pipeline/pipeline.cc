@@ -623,14 +623,11 @@ Status minhash_candidates(tbb::task_arena& arena, const Corpus& corpus,
     }
     return Status::OK();
   }
-  const auto sort_entries = [&arena](std::vector<internal::BandEntry>* v) {
-    arena.execute([&] { tbb::parallel_sort(v->begin(), v->end()); });
-  };
   internal::ExternalLshResult found;
   NEARDUP_RETURN_IF_ERROR(internal::external_band_candidates(
-      *corpus.sketch_file, corpus.signature_length, corpus.empty, stats->bands,
-      stats->rows, keep, internal::ExternalLshBudget::FromLimit(memory_limit),
-      space, sort_entries, &found));
+      *corpus.sketch_file, corpus.empty, keep,
+      internal::ExternalLshBudget::FromLimit(memory_limit), stats->threads,
+      space, &found));
   stats->candidate_pairs = found.bucket_pairs;
   stats->sketch_file_passes = found.band_passes;
   *candidates = std::move(found.pairs);
@@ -901,7 +898,7 @@ Status DedupJob::spill_if_over_limit() {
       kOtherBytesPerDoc * corpus_.size();
   if (estimate <= memory_limit_) return Status::OK();
   stats_.spilled = true;
-  return corpus_.spill_sketches(temp_space_.get());
+  return corpus_.spill_sketches(temp_space_.get(), stats_.bands, stats_.rows);
 }
 
 void DedupJob::describe_parameters() {

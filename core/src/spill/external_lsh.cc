@@ -2,7 +2,15 @@
 
 #include <algorithm>
 #include <bit>
+#include <mutex>
 
+// Inlined: band values of long bands hash a few bytes each.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <cstring>
+
+#include "common/parallel.h"
 #include "common/radix_sort.h"
 #include "index/lsh_bands.h"
 #include "neardup/lsh.h"
@@ -11,15 +19,80 @@
 namespace neardup::internal {
 
 Result<std::unique_ptr<SketchFile>> SketchFile::Create(TempSpace* space,
-                                                       size_t record_bytes) {
-  Result<std::unique_ptr<TempFile>> file = TempFile::Create(space);
-  if (!file.ok()) return file.status();
-  return std::unique_ptr<SketchFile>(
-      new SketchFile(std::move(file).value(), record_bytes));
+                                                       int length, int bands,
+                                                       int rows,
+                                                       size_t block_docs) {
+  Result<std::unique_ptr<TempFile>> signatures = TempFile::Create(space);
+  if (!signatures.ok()) return signatures.status();
+  Result<std::unique_ptr<TempFile>> band_file = TempFile::Create(space);
+  if (!band_file.ok()) return band_file.status();
+  return std::unique_ptr<SketchFile>(new SketchFile(
+      std::move(signatures).value(), std::move(band_file).value(), length,
+      bands, rows, std::max<size_t>(1, block_docs)));
 }
 
+SketchFile::SketchFile(std::unique_ptr<TempFile> signatures,
+                       std::unique_ptr<TempFile> bands, int length,
+                       int bands_count, int rows, size_t block_docs)
+    : signatures_(std::move(signatures)),
+      bands_(std::move(bands)),
+      length_(length),
+      bands_count_(bands_count),
+      rows_(rows),
+      block_docs_max_(block_docs) {}
+
 Status SketchFile::append(std::span<const uint8_t> records) {
-  return file_->append(records.data(), records.size());
+  const size_t length = static_cast<size_t>(length_);
+  const size_t record = length + kBandCheckBytes * bands_count_;
+  const size_t per_band = band_bytes();
+  if (block_.empty()) block_.resize(block_docs_max_ * per_band * bands_count_);
+  for (size_t at = 0; at + record <= records.size(); at += record) {
+    const uint8_t* r = records.data() + at;
+    NEARDUP_RETURN_IF_ERROR(signatures_->append(r, length));
+    for (int band = 0; band < bands_count_; ++band) {
+      uint8_t* out =
+          block_.data() + (band * block_docs_max_ + block_docs_) * per_band;
+      std::memcpy(out, r + static_cast<size_t>(band) * rows_, rows_);
+      std::memcpy(out + rows_, r + length + kBandCheckBytes * band,
+                  kBandCheckBytes);
+    }
+    ++docs_;
+    if (++block_docs_ == block_docs_max_) {
+      NEARDUP_RETURN_IF_ERROR(write_block());
+    }
+  }
+  return Status::OK();
+}
+
+// A block's bands follow each other without gaps: a partial last block
+// is as long as its documents.
+Status SketchFile::write_block() {
+  const size_t slice = block_docs_ * band_bytes();
+  for (int band = 0; band < bands_count_; ++band) {
+    NEARDUP_RETURN_IF_ERROR(bands_->append(
+        block_.data() + band * block_docs_max_ * band_bytes(), slice));
+  }
+  block_docs_ = 0;
+  return Status::OK();
+}
+
+Status SketchFile::flush() {
+  if (block_docs_ > 0) NEARDUP_RETURN_IF_ERROR(write_block());
+  std::vector<uint8_t>().swap(block_);
+  NEARDUP_RETURN_IF_ERROR(signatures_->flush());
+  return bands_->flush();
+}
+
+Result<size_t> SketchFile::read_bands(size_t block, int first_band, int count,
+                                      std::vector<uint8_t>* out) const {
+  const size_t docs =
+      std::min(block_docs_max_, docs_ - block * block_docs_max_);
+  const uint64_t start =
+      uint64_t{block} * block_docs_max_ * band_bytes() * bands_count_ +
+      uint64_t{docs} * band_bytes() * first_band;
+  out->resize(docs * band_bytes() * count);
+  NEARDUP_RETURN_IF_ERROR(bands_->read(start, out->data(), out->size()));
+  return docs;
 }
 
 ExternalLshBudget ExternalLshBudget::FromLimit(uint64_t limit_bytes) {
@@ -29,7 +102,7 @@ ExternalLshBudget ExternalLshBudget::FromLimit(uint64_t limit_bytes) {
     return static_cast<size_t>(limit_bytes / divisor);
   };
   ExternalLshBudget budget;
-  budget.band_entries = share(4);
+  budget.band_entries = share(8) * 3;
   budget.pairs = share(8);
   budget.block = share(4);
   budget.far_pairs = share(16);
@@ -39,143 +112,228 @@ ExternalLshBudget ExternalLshBudget::FromLimit(uint64_t limit_bytes) {
 
 namespace {
 
-// Records read at once by a sequential pass over the sketch file.
-constexpr size_t kPassBytes = size_t{4} << 20;
-
-uint64_t band_value(std::span<const uint8_t> record, int length, int band,
-                    int rows) {
-  const std::span<const uint8_t> checks = record.subspan(length);
-  if (rows > 6) return band_key(record, checks, band, rows);
-  uint64_t value = checks[2 * band] | uint64_t{checks[2 * band + 1]} << 8;
-  const uint8_t* row = record.data() + static_cast<size_t>(band) * rows;
-  for (int r = 0; r < rows; ++r) value = value << 8 | row[r];
+// A band's value from its bytes (rows, then the check): the bytes
+// themselves while they fit in 64 bits, else band_key() of them.
+uint64_t band_value(const uint8_t* bytes, int band, int rows) {
+  const uint64_t check = bytes[rows] | uint64_t{bytes[rows + 1]} << 8;
+  if (rows > 6) {
+    return XXH3_64bits_withSeed(bytes, static_cast<size_t>(rows),
+                                kBandSeed + band + (check << 32));
+  }
+  uint64_t value = check;
+  for (int r = 0; r < rows; ++r) value = value << 8 | bytes[r];
   return value;
 }
 
-// Calls visit(doc, record) for each document, in order, reading the file
-// in pieces of kPassBytes.
-template <typename Visit>
-Status for_each_record(const SketchFile& sketches, Visit visit) {
-  const size_t record = sketches.record_bytes();
-  const size_t per_read = std::max<size_t>(1, kPassBytes / record);
-  std::vector<uint8_t> buffer(per_read * record);
-  for (size_t first = 0; first < sketches.size(); first += per_read) {
-    const size_t count = std::min(per_read, sketches.size() - first);
-    NEARDUP_RETURN_IF_ERROR(
-        sketches.read(static_cast<DocId>(first), count, buffer.data()));
-    for (size_t i = 0; i < count; ++i) {
-      visit(static_cast<DocId>(first + i),
-            std::span<const uint8_t>(buffer.data() + i * record, record));
+// Sorts entries by (value, doc). REQUIRES: `v` in ascending doc order, as
+// a pass over the file adds them: a stable LSD radix sort by value (11-bit
+// digits, those where all entries agree skipped) then keeps the docs in
+// order. `scratch` is resized to v->size().
+void sort_entries(int value_bits, std::vector<BandEntry>* v,
+                  std::vector<BandEntry>* scratch) {
+  constexpr int kDigitBits = 11;
+  constexpr size_t kRadix = size_t{1} << kDigitBits;
+  const int passes = (value_bits + kDigitBits - 1) / kDigitBits;
+  const size_t n = v->size();
+  std::vector<size_t> counts(static_cast<size_t>(passes) * kRadix, 0);
+  for (const BandEntry& e : *v) {
+    for (int p = 0; p < passes; ++p) {
+      ++counts[p * kRadix + ((e.value >> (p * kDigitBits)) & (kRadix - 1))];
+    }
+  }
+  scratch->resize(n);
+  BandEntry* from = v->data();
+  BandEntry* to = scratch->data();
+  for (int p = 0; p < passes && n > 0; ++p) {
+    size_t* count = counts.data() + p * kRadix;
+    const int shift = p * kDigitBits;
+    if (count[(from[0].value >> shift) & (kRadix - 1)] == n) continue;
+    size_t sum = 0;
+    for (size_t d = 0; d < kRadix; ++d) {
+      const size_t c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      to[count[(from[i].value >> shift) & (kRadix - 1)]++] = from[i];
+    }
+    std::swap(from, to);
+  }
+  if (from != v->data()) v->swap(*scratch);
+}
+
+// Adds each entry of bands [first, first + count) to its band's sorter,
+// in document order, from one read of those bands' bytes.
+Status add_band_entries(
+    const SketchFile& sketches, const std::vector<bool>& empty, int first,
+    int count,
+    std::vector<std::unique_ptr<ExternalSorter<BandEntry>>>* sorters) {
+  const int rows = sketches.rows();
+  const size_t per_band = sketches.band_bytes();
+  std::vector<uint8_t> bytes;
+  for (size_t block = 0; block < sketches.blocks(); ++block) {
+    Result<size_t> docs = sketches.read_bands(block, first, count, &bytes);
+    if (!docs.ok()) return docs.status();
+    const DocId base = static_cast<DocId>(block * sketches.block_docs());
+    for (int i = 0; i < count; ++i) {
+      const uint8_t* band = bytes.data() + i * *docs * per_band;
+      ExternalSorter<BandEntry>& sorter = *(*sorters)[i];
+      for (size_t d = 0; d < *docs; ++d) {
+        if (empty[base + d]) continue;
+        BandEntry entry;
+        entry.value = band_value(band + d * per_band, first + i, rows);
+        entry.doc = static_cast<DocId>(base + d);
+        NEARDUP_RETURN_IF_ERROR(sorter.add(entry));
+      }
     }
   }
   return Status::OK();
 }
 
-// One group of bands [first, first + count): their entries from one read
-// of the file, each band's sorted and cut into buckets whose pairs go to
-// `pairs`.
-Status group_bucket_pairs(
-    const SketchFile& sketches, int length, const std::vector<bool>& empty,
-    int first, int count, int rows, size_t budget, TempSpace* space,
-    const std::function<void(std::vector<BandEntry>*)>& sort_entries,
-    ExternalSorter<uint64_t>* pairs) {
+// Pairs of buckets from threads, added to one sorter in batches.
+class PairSink {
+ public:
+  explicit PairSink(ExternalSorter<uint64_t>* pairs) : pairs_(pairs) {}
+  Status add(std::vector<uint64_t>* batch) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (uint64_t p : *batch) {
+      if (failure_.ok()) failure_ = pairs_->add(p);
+    }
+    batch->clear();
+    return failure_;
+  }
+
+ private:
+  std::mutex mu_;
+  ExternalSorter<uint64_t>* pairs_;
+  Status failure_;
+};
+
+// Sorts one band's entries and sends its buckets' pairs to `sink`.
+Status band_bucket_pairs(ExternalSorter<BandEntry>* sorter, PairSink* sink) {
+  constexpr size_t kBatch = size_t{1} << 16;
+  NEARDUP_RETURN_IF_ERROR(sorter->finish());
+  std::vector<uint64_t> batch;
+  std::vector<DocId> members;
+  Status sent;
+  const auto pair = [&](DocId a, DocId b) {
+    batch.push_back(uint64_t{a} << 32 | b);
+    if (batch.size() >= kBatch && sent.ok()) sent = sink->add(&batch);
+  };
+  BandEntry entry;
+  uint64_t value = 0;
+  while (sorter->next(&entry)) {
+    if (!members.empty() && entry.value != value) {
+      for_each_bucket_pair(std::span<const DocId>(members), pair);
+      members.clear();
+    }
+    value = entry.value;
+    members.push_back(entry.doc);
+  }
+  NEARDUP_RETURN_IF_ERROR(sorter->status());
+  for_each_bucket_pair(std::span<const DocId>(members), pair);
+  NEARDUP_RETURN_IF_ERROR(sent);
+  return sink->add(&batch);
+}
+
+// One group of bands [first, first + count): their entries from one read,
+// then each band sorted and cut into buckets on up to `threads` threads,
+// each with its own radix scratch. `budget` covers the sorters and the
+// scratch of `threads` bands.
+Status group_bucket_pairs(const SketchFile& sketches,
+                          const std::vector<bool>& empty, int first, int count,
+                          size_t budget, int threads, TempSpace* space,
+                          PairSink* sink) {
+  const int rows = sketches.rows();
+  const int value_bits = rows > 6 ? 64 : 8 * rows + 16;
+  const auto sort = [value_bits](std::vector<BandEntry>* v) {
+    std::vector<BandEntry> scratch;
+    sort_entries(value_bits, v, &scratch);
+  };
   std::vector<std::unique_ptr<ExternalSorter<BandEntry>>> sorters;
   for (int i = 0; i < count; ++i) {
     sorters.push_back(std::make_unique<ExternalSorter<BandEntry>>(
-        space, budget / count, /*unique=*/false, sort_entries));
+        space, budget / (count + threads), /*unique=*/false, sort));
   }
-  Status added;
-  NEARDUP_RETURN_IF_ERROR(for_each_record(
-      sketches, [&](DocId doc, std::span<const uint8_t> record) {
-        if (empty[doc] || !added.ok()) return;
-        for (int i = 0; i < count && added.ok(); ++i) {
-          BandEntry entry;
-          entry.value = band_value(record, length, first + i, rows);
-          entry.doc = doc;
-          added = sorters[i]->add(entry);
-        }
-      }));
-  NEARDUP_RETURN_IF_ERROR(added);
-  std::vector<DocId> members;
-  Status paired;
-  const auto pair = [&](DocId a, DocId b) {
-    if (paired.ok()) paired = pairs->add(uint64_t{a} << 32 | b);
-  };
-  for (auto& sorter : sorters) {
-    NEARDUP_RETURN_IF_ERROR(sorter->finish());
-    BandEntry entry;
-    uint64_t value = 0;
-    members.clear();
-    while (sorter->next(&entry)) {
-      if (!members.empty() && entry.value != value) {
-        for_each_bucket_pair(members, pair);
-        members.clear();
-      }
-      value = entry.value;
-      members.push_back(entry.doc);
-    }
-    NEARDUP_RETURN_IF_ERROR(sorter->status());
-    for_each_bucket_pair(members, pair);
-    NEARDUP_RETURN_IF_ERROR(paired);
-    sorter.reset();
-  }
-  return Status::OK();
+  NEARDUP_RETURN_IF_ERROR(
+      add_band_entries(sketches, empty, first, count, &sorters));
+  std::mutex mu;
+  Status failure;
+  parallel_ranges(static_cast<size_t>(count), 1, threads,
+                  [&](size_t begin, size_t end) {
+                    for (size_t i = begin; i < end; ++i) {
+                      Status s = band_bucket_pairs(sorters[i].get(), sink);
+                      sorters[i].reset();
+                      std::lock_guard<std::mutex> lock(mu);
+                      if (failure.ok()) failure = s;
+                    }
+                  });
+  return failure;
 }
 
 // The block join: the distinct bucket pairs, in ascending order, checked
-// for min_equal equal entries against the records on disk.
+// for min_equal equal entries against the records on disk. A block of
+// first members is read at once; pairs whose second member is in it are
+// checked in batches, the others wait, grouped by window of second
+// members, until the block ends or they fill their buffer.
 class PairCheck {
  public:
-  PairCheck(const SketchFile& sketches, int length, int min_equal,
-            const ExternalLshBudget& budget, ExternalLshResult* result)
+  PairCheck(const SketchFile& sketches, int min_equal,
+            const ExternalLshBudget& budget, int threads,
+            ExternalLshResult* result)
       : sketches_(sketches),
-        record_(sketches.record_bytes()),
-        length_(length),
+        record_(static_cast<size_t>(sketches.signature_length())),
+        length_(sketches.signature_length()),
         min_equal_(min_equal),
+        threads_(threads),
         block_docs_(std::max<size_t>(1, budget.block / record_)),
-        far_capacity_(std::max<size_t>(1024, budget.far_pairs / 8)),
-        window_docs_(std::max<size_t>(1, budget.window / record_)),
+        far_capacity_(std::max<size_t>(kBatch, budget.far_pairs / 16)),
+        window_shift_(
+            std::bit_width(std::max<size_t>(1, budget.window / record_)) - 1),
         result_(result) {}
 
   Status add(uint64_t pair) {
-    const auto a = static_cast<DocId>(pair >> 32);
-    const auto b = static_cast<DocId>(pair);
-    if (a >= block_end_) {
+    if (static_cast<DocId>(pair >> 32) >= block_end_) {
       NEARDUP_RETURN_IF_ERROR(check_far());
-      NEARDUP_RETURN_IF_ERROR(load_block(a));
+      NEARDUP_RETURN_IF_ERROR(load_block(static_cast<DocId>(pair >> 32)));
     }
-    if (b < block_end_) {
-      check(a, record_at(block_, block_begin_, a), b,
-            record_at(block_, block_begin_, b));
+    if (static_cast<DocId>(pair) < block_end_) {
+      near_.push_back(pair);
+      if (near_.size() >= kBatch) check_near();
       return Status::OK();
     }
-    far_.push_back(uint64_t{b} << 32 | a);
+    far_.push_back(pair << 32 | pair >> 32);  // (b << 32 | a)
     if (far_.size() >= far_capacity_) return check_far();
     return Status::OK();
   }
 
-  // Checks the pairs left and sorts the kept ones.
+  // Checks the pairs left; the kept ones in ascending order.
   Status finish() {
     NEARDUP_RETURN_IF_ERROR(check_far());
-    std::vector<size_t> order(kept_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (!std::is_sorted(kept_.begin(), kept_.end())) {
-      std::sort(order.begin(), order.end(),
-                [&](size_t x, size_t y) { return kept_[x] < kept_[y]; });
-    }
+    std::sort(kept_.begin(), kept_.end());
     result_->pairs.resize(kept_.size());
     result_->equal.resize(kept_.size());
-    for (size_t i = 0; i < order.size(); ++i) {
-      result_->pairs[i] = kept_[order[i]];
-      result_->equal[i] = kept_equal_[order[i]];
+    for (size_t i = 0; i < kept_.size(); ++i) {
+      result_->pairs[i] = kept_[i].pair;
+      result_->equal[i] = kept_[i].equal;
     }
     return Status::OK();
   }
 
  private:
-  std::span<const uint8_t> record_at(const std::vector<uint8_t>& records,
-                                     DocId begin, DocId doc) const {
-    return {records.data() + size_t{doc - begin} * record_, record_};
+  // Pairs per parallel batch of checks.
+  static constexpr size_t kBatch = size_t{1} << 16;
+  // How far ahead (in pairs) the records are fetched into the cache.
+  static constexpr size_t kPrefetch = 8;
+
+  struct Kept {
+    uint64_t pair;
+    uint16_t equal;
+    bool operator<(const Kept& o) const { return pair < o.pair; }
+  };
+
+  const uint8_t* block_record(DocId doc) const {
+    return block_.data() + size_t{doc - block_begin_} * record_;
   }
 
   Status load_block(DocId first) {
@@ -183,71 +341,111 @@ class PairCheck {
     block_end_ = static_cast<DocId>(
         std::min<size_t>(sketches_.size(), size_t{first} + block_docs_));
     block_.resize(size_t{block_end_ - block_begin_} * record_);
-    return sketches_.read(first, block_end_ - block_begin_, block_.data());
+    return sketches_.read_signatures(first, block_end_ - block_begin_,
+                                     block_.data());
   }
 
-  // The pairs whose second member is past the block, by second member: each
-  // window of records read holds the second members of a run of them.
+  // Checks `n` pairs on up to threads_ threads: record(i, &a, &b) gives
+  // the i-th pair's records, first member first.
+  template <typename Records>
+  void check_all(size_t n, Records record) {
+    std::mutex mu;
+    parallel_ranges(n, kBatch / 4, threads_, [&](size_t begin, size_t end) {
+      std::vector<Kept> kept;
+      for (size_t i = begin; i < end; ++i) {
+        if (i + kPrefetch < end) {
+          const uint8_t *a, *b;
+          record(i + kPrefetch, &a, &b);
+          for (int at = 0; at < length_; at += 64) {
+            __builtin_prefetch(a + at);
+            __builtin_prefetch(b + at);
+          }
+        }
+        const uint8_t *a, *b;
+        const uint64_t pair = record(i, &a, &b);
+        const int equal = equal_entries({a, static_cast<size_t>(length_)},
+                                        {b, static_cast<size_t>(length_)});
+        if (min_equal_ <= 0 || (min_equal_ <= length_ && equal >= min_equal_)) {
+          kept.push_back({pair, static_cast<uint16_t>(equal)});
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      kept_.insert(kept_.end(), kept.begin(), kept.end());
+    });
+  }
+
+  void check_near() {
+    check_all(near_.size(),
+              [this](size_t i, const uint8_t** a, const uint8_t** b) {
+                *a = block_record(static_cast<DocId>(near_[i] >> 32));
+                *b = block_record(static_cast<DocId>(near_[i]));
+                return near_[i];
+              });
+    near_.clear();
+  }
+
+  // The waiting pairs, grouped by window of 2^window_shift_ second members
+  // (no full sort): one read of each window's span of records.
   Status check_far() {
-    std::sort(far_.begin(), far_.end());
+    check_near();
+    partition_by_high_word(&far_, window_shift_);
     size_t i = 0;
     while (i < far_.size()) {
-      const auto begin = static_cast<DocId>(far_[i] >> 32);
+      const uint64_t window = far_[i] >> 32 >> window_shift_;
       size_t j = i;
-      while (j < far_.size() &&
-             (far_[j] >> 32) < uint64_t{begin} + window_docs_) {
-        ++j;
+      DocId lo = ~DocId{0}, hi = 0;
+      for (; j < far_.size() && (far_[j] >> 32 >> window_shift_) == window;
+           ++j) {
+        lo = std::min(lo, static_cast<DocId>(far_[j] >> 32));
+        hi = std::max(hi, static_cast<DocId>(far_[j] >> 32));
       }
-      const auto end = static_cast<DocId>((far_[j - 1] >> 32) + 1);
-      window_.resize(size_t{end - begin} * record_);
+      window_.resize(size_t{hi - lo + 1} * record_);
       NEARDUP_RETURN_IF_ERROR(
-          sketches_.read(begin, end - begin, window_.data()));
-      for (; i < j; ++i) {
-        const auto a = static_cast<DocId>(far_[i]);
-        const auto b = static_cast<DocId>(far_[i] >> 32);
-        check(a, record_at(block_, block_begin_, a), b,
-              record_at(window_, begin, b));
-      }
+          sketches_.read_signatures(lo, hi - lo + 1, window_.data()));
+      check_all(j - i, [&](size_t k, const uint8_t** a, const uint8_t** b) {
+        const uint64_t f = far_[i + k];
+        *a = block_record(static_cast<DocId>(f));
+        *b =
+            window_.data() + size_t{static_cast<DocId>(f >> 32) - lo} * record_;
+        return f << 32 | f >> 32;
+      });
+      i = j;
     }
     far_.clear();
     return Status::OK();
   }
 
-  void check(DocId a, std::span<const uint8_t> ra, DocId b,
-             std::span<const uint8_t> rb) {
-    const int equal = equal_entries(ra.first(length_), rb.first(length_));
-    if (min_equal_ <= 0 || (min_equal_ <= length_ && equal >= min_equal_)) {
-      kept_.push_back(uint64_t{a} << 32 | b);
-      kept_equal_.push_back(static_cast<uint16_t>(equal));
-    }
-  }
-
   const SketchFile& sketches_;
   const size_t record_;
-  const int length_, min_equal_;
-  const size_t block_docs_, far_capacity_, window_docs_;
+  const int length_, min_equal_, threads_;
+  const size_t block_docs_, far_capacity_;
+  const int window_shift_;
   ExternalLshResult* result_;
   DocId block_begin_ = 0, block_end_ = 0;
   std::vector<uint8_t> block_, window_;
-  std::vector<uint64_t> far_;  // (b << 32 | a)
-  std::vector<uint64_t> kept_;
-  std::vector<uint16_t> kept_equal_;
+  std::vector<uint64_t> near_;  // (a << 32 | b)
+  std::vector<uint64_t> far_;   // (b << 32 | a)
+  std::vector<Kept> kept_;
 };
 
 }  // namespace
 
-Status external_band_candidates(
-    const SketchFile& sketches, int length, const std::vector<bool>& empty,
-    int bands, int rows, int min_equal, const ExternalLshBudget& budget,
-    TempSpace* space,
-    const std::function<void(std::vector<BandEntry>*)>& sort_entries,
-    ExternalLshResult* result) {
+Status external_band_candidates(const SketchFile& sketches,
+                                const std::vector<bool>& empty, int min_equal,
+                                const ExternalLshBudget& budget, int threads,
+                                TempSpace* space, ExternalLshResult* result) {
+  threads = thread_count(threads);
   size_t documents = 0;
   for (size_t doc = 0; doc < sketches.size(); ++doc) documents += !empty[doc];
-  // As many bands per read of the file as fit in memory at once.
+  // As many bands per read as fit in memory at once, with the radix
+  // scratch of one band per thread.
   const size_t band_bytes = std::max<size_t>(1, documents) * sizeof(BandEntry);
-  const int group = static_cast<int>(std::clamp<size_t>(
-      budget.band_entries / band_bytes, 1, static_cast<size_t>(bands)));
+  const int bands = sketches.bands();
+  const int group = static_cast<int>(
+      std::clamp<size_t>(budget.band_entries / band_bytes,
+                         static_cast<size_t>(threads) + 1,
+                         static_cast<size_t>(bands + threads)) -
+      threads);
   ExternalSorter<uint64_t> pairs(space, budget.pairs, /*unique=*/true,
                                  [](std::vector<uint64_t>* v) {
                                    uint64_t largest = 0;
@@ -255,14 +453,15 @@ Status external_band_candidates(
                                      largest = std::max(largest, p);
                                    sort_by_top_bits(v, std::bit_width(largest));
                                  });
+  PairSink sink(&pairs);
   for (int first = 0; first < bands; first += group) {
     NEARDUP_RETURN_IF_ERROR(group_bucket_pairs(
-        sketches, length, empty, first, std::min(group, bands - first), rows,
-        budget.band_entries, space, sort_entries, &pairs));
+        sketches, empty, first, std::min(group, bands - first),
+        budget.band_entries, threads, space, &sink));
     ++result->band_passes;
   }
   NEARDUP_RETURN_IF_ERROR(pairs.finish());
-  PairCheck check(sketches, length, min_equal, budget, result);
+  PairCheck check(sketches, min_equal, budget, threads, result);
   uint64_t pair = 0;
   while (pairs.next(&pair)) {
     ++result->bucket_pairs;

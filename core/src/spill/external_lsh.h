@@ -18,29 +18,61 @@
 
 namespace neardup::internal {
 
-// Sketch records (Corpus::signatures' layout: signature bytes, then band
-// checks) of documents 0, 1, ... in a temporary file. One writer; read()
-// is thread-safe after flush().
+// The sketches of documents 0, 1, ... on disk, in two temporary files:
+// the signatures (signature_length bytes per document, for reads by
+// document) and the band bytes (each band's `rows` signature bytes and its
+// 2-byte check), band-major within blocks of kBlockDocs documents, so that
+// a pass over a few bands reads only theirs. One writer; reads are
+// thread-safe after flush(), and appends end there.
 class SketchFile {
  public:
-  static Result<std::unique_ptr<SketchFile>> Create(TempSpace* space,
-                                                    size_t record_bytes);
-  // Appends whole records.
+  static constexpr size_t kBlockDocs = size_t{1} << 16;
+
+  // `block_docs`: documents per block of the band file (tests use few).
+  static Result<std::unique_ptr<SketchFile>> Create(
+      TempSpace* space, int length, int bands, int rows,
+      size_t block_docs = kBlockDocs);
+  // Appends whole sketch records (Corpus::signatures' layout: signature
+  // bytes, then kBandCheckBytes per band).
   Status append(std::span<const uint8_t> records);
-  Status flush() { return file_->flush(); }
-  size_t size() const { return file_->size() / record_bytes_; }
-  size_t record_bytes() const { return record_bytes_; }
-  // Reads records [first, first + count) into `out`.
-  Status read(DocId first, size_t count, uint8_t* out) const {
-    return file_->read(uint64_t{first} * record_bytes_, out,
-                       count * record_bytes_);
+  Status flush();
+  size_t size() const { return docs_; }
+  int signature_length() const { return length_; }
+  int rows() const { return rows_; }
+  // Band bytes per document and band: rows, then the check.
+  size_t band_bytes() const { return static_cast<size_t>(rows_) + 2; }
+  // Reads the signatures of documents [first, first + count) into `out`.
+  Status read_signatures(DocId first, size_t count, uint8_t* out) const {
+    return signatures_->read(uint64_t{first} * length_, out,
+                             count * static_cast<size_t>(length_));
   }
+  size_t blocks() const {
+    return (docs_ + block_docs_max_ - 1) / block_docs_max_;
+  }
+  size_t block_docs() const { return block_docs_max_; }
+  // Reads bands [first_band, first_band + count) of block `block` into
+  // `out`, band after band, each band_bytes() per document of the block;
+  // returns the block's documents.
+  Result<size_t> read_bands(size_t block, int first_band, int count,
+                            std::vector<uint8_t>* out) const;
 
  private:
-  SketchFile(std::unique_ptr<TempFile> file, size_t record_bytes)
-      : file_(std::move(file)), record_bytes_(record_bytes) {}
-  std::unique_ptr<TempFile> file_;
-  size_t record_bytes_;
+  SketchFile(std::unique_ptr<TempFile> signatures,
+             std::unique_ptr<TempFile> bands, int length, int bands_count,
+             int rows, size_t block_docs);
+
+ public:
+  int bands() const { return bands_count_; }
+
+ private:
+  Status write_block();
+
+  std::unique_ptr<TempFile> signatures_, bands_;
+  const int length_, bands_count_, rows_;
+  const size_t block_docs_max_;
+  std::vector<uint8_t> block_;  // the block being filled, band-major
+  size_t block_docs_ = 0;
+  size_t docs_ = 0;
 };
 
 // One document's band value: the band's entries and check, exactly (rows
@@ -57,11 +89,12 @@ struct BandEntry {
 
 // Memory for each step, in bytes.
 struct ExternalLshBudget {
-  size_t band_entries = 0;  // the sorts of band entries, all bands at once
-  size_t pairs = 0;         // the sort of bucket pairs
-  size_t block = 0;         // the records of a block of first members
-  size_t far_pairs = 0;     // pairs waiting for their second member
-  size_t window = 0;        // records of second members read at once
+  // The sorts of band entries, all bands of a group, and a radix scratch.
+  size_t band_entries = 0;
+  size_t pairs = 0;      // the sort of bucket pairs
+  size_t block = 0;      // the records of a block of first members
+  size_t far_pairs = 0;  // pairs waiting for their second member
+  size_t window = 0;     // records of second members read at once
   // The whole limit: every step's share of it.
   static ExternalLshBudget FromLimit(uint64_t limit_bytes);
 };
@@ -72,27 +105,27 @@ struct ExternalLshResult {
   std::vector<uint64_t> pairs;
   std::vector<uint16_t> equal;
   uint64_t bucket_pairs = 0;  // distinct pairs sharing a bucket
-  uint64_t band_passes = 0;   // sequential reads of the sketch file
+  uint64_t band_passes = 0;   // sequential reads of the band file
 };
 
-// The candidate pairs of `bands` bands of `rows` entries over the records
-// of `sketches` (signature_length `length`), documents with `empty` set
-// left out; each kept if it has at least `min_equal` equal entries (all if
-// min_equal <= 0), as band_candidates() does band by band: the same
-// buckets and kMaxAllPairsBucket rule. The steps: each group of bands is
-// one sequential read of the file, its band entries externally sorted and
-// cut into buckets; the buckets' pairs are externally sorted without
-// repeats; then a block join reads the first members' records a block at a
-// time and the second members' in ascending windows. `sort_entries` sorts
-// a vector of entries (it may use threads). Memory: about the budget's
-// largest step plus 10 bytes per kept pair. Disk: the band entries of one
-// group (16 bytes per document and band) and the pairs (8 bytes each).
-Status external_band_candidates(
-    const SketchFile& sketches, int length, const std::vector<bool>& empty,
-    int bands, int rows, int min_equal, const ExternalLshBudget& budget,
-    TempSpace* space,
-    const std::function<void(std::vector<BandEntry>*)>& sort_entries,
-    ExternalLshResult* result);
+// The candidate pairs of the bands of `sketches`, documents with `empty`
+// set left out, each kept if it has at least `min_equal` equal entries
+// (all if min_equal <= 0): what band_candidates() finds band by band, the
+// same buckets and kMaxAllPairsBucket rule. The steps:
+// - each group of bands is one sequential read of their bytes; each
+//   band's (value, document) entries are externally sorted and cut into
+//   buckets, the bands of a group on up to `threads` threads (0: all);
+// - the buckets' pairs are externally sorted without repeats;
+// - a block join reads the first members' signatures a block at a time
+//   and the second members' in ascending windows, and checks the pairs on
+//   up to `threads` threads.
+// Memory: about the budget's largest step, plus 10 bytes per kept pair.
+// Disk: band entries that do not fit (16 bytes per document and band of a
+// group) and the pairs (8 bytes each, repeats within a run dropped).
+Status external_band_candidates(const SketchFile& sketches,
+                                const std::vector<bool>& empty, int min_equal,
+                                const ExternalLshBudget& budget, int threads,
+                                TempSpace* space, ExternalLshResult* result);
 
 }  // namespace neardup::internal
 
