@@ -87,6 +87,13 @@ std::span<const uint8_t> Corpus::signature(DocId doc) const {
   return c.record[slot];
 }
 
+uint64_t Corpus::column_bytes() const {
+  return ids.capacity() + id_ends.capacity() * sizeof(uint64_t) +
+         empty.capacity() / 8 + line_offsets.capacity() * sizeof(uint32_t) +
+         chunk_places.capacity() * sizeof(ChunkPlace) +
+         line_jumps.capacity() * sizeof(line_jumps[0]);
+}
+
 bool Corpus::line_place(DocId doc, uint32_t* input, uint64_t* offset) const {
   auto after = std::upper_bound(
       chunk_places.begin(), chunk_places.end(), doc,

@@ -70,6 +70,9 @@ struct Corpus {
     return signatures[doc].subspan(static_cast<size_t>(signature_length));
   }
   const Status& read_failure() const { return cache_.failure; }
+  // Bytes of the per-document columns (ids, offsets, flags), which stay in
+  // memory when the sketches go to disk.
+  uint64_t column_bytes() const;
   std::string_view id(DocId doc) const {
     const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];
     return std::string_view(ids).substr(begin, id_ends[doc] - begin);

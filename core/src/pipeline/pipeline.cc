@@ -623,10 +623,16 @@ Status minhash_candidates(tbb::task_arena& arena, const Corpus& corpus,
     }
     return Status::OK();
   }
+  // The columns stay in memory: the search gets the rest of the limit, but
+  // at least a quarter of it.
+  const uint64_t columns = corpus.column_bytes();
+  const uint64_t search_limit = memory_limit >= columns + memory_limit / 4
+                                    ? memory_limit - columns
+                                    : memory_limit / 4;
   internal::ExternalLshResult found;
   NEARDUP_RETURN_IF_ERROR(internal::external_band_candidates(
       *corpus.sketch_file, corpus.empty, keep,
-      internal::ExternalLshBudget::FromLimit(memory_limit), stats->threads,
+      internal::ExternalLshBudget::FromLimit(search_limit), stats->threads,
       space, &found));
   stats->candidate_pairs = found.bucket_pairs;
   stats->sketch_file_passes = found.band_passes;

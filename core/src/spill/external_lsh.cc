@@ -49,12 +49,18 @@ Status SketchFile::append(std::span<const uint8_t> records) {
   for (size_t at = 0; at + record <= records.size(); at += record) {
     const uint8_t* r = records.data() + at;
     NEARDUP_RETURN_IF_ERROR(signatures_->append(r, length));
+    // Byte loops: memcpy calls of a few bytes would cost more than the
+    // copies, and this runs in pass 1's serial collector.
+    const uint8_t* row = r;
+    const uint8_t* check = r + length;
+    uint8_t* out = block_.data() + block_docs_ * per_band;
     for (int band = 0; band < bands_count_; ++band) {
-      uint8_t* out =
-          block_.data() + (band * block_docs_max_ + block_docs_) * per_band;
-      std::memcpy(out, r + static_cast<size_t>(band) * rows_, rows_);
-      std::memcpy(out + rows_, r + length + kBandCheckBytes * band,
-                  kBandCheckBytes);
+      for (int k = 0; k < rows_; ++k) out[k] = row[k];
+      out[rows_] = check[0];
+      out[rows_ + 1] = check[1];
+      row += rows_;
+      check += kBandCheckBytes;
+      out += block_docs_max_ * per_band;
     }
     ++docs_;
     if (++block_docs_ == block_docs_max_) {
