@@ -292,6 +292,8 @@ const std::vector<OptionField>& option_fields() {
       option("story_block_docs", &O::story, &S::block_docs),
       option("threads", &O::threads),
       option("chunk_bytes", &O::chunk_bytes),
+      option("memory_limit", &O::memory_limit_bytes),
+      option("temp_dir", &O::temp_dir),
   };
   return kFields;
 }

@@ -410,6 +410,8 @@ def test_simhash_index():
             {"algo": "simhash", "max_distance": 4},
             ["--algo", "simhash", "--max-distance", "4"],
         ),
+        # Sketches and band search on disk in Python, in memory on the CLI.
+        ({"memory_limit": 2 << 20}, []),
     ],
 )
 def test_dedup_writes_the_clusters_file_of_the_cli(tmp_path, options, flags):
@@ -423,6 +425,7 @@ def test_dedup_writes_the_clusters_file_of_the_cli(tmp_path, options, flags):
     )
     assert stats["documents"] == 21578 and stats["lines_rejected"] == 0
     assert stats["documents"] == stats["clusters"] + stats["duplicates"]
+    assert stats.get("spilled", False) == ("memory_limit" in options)
     assert (tmp_path / "py.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
 
 

@@ -8,8 +8,6 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include <cstring>
-
 #include "common/parallel.h"
 #include "common/radix_sort.h"
 #include "index/lsh_bands.h"

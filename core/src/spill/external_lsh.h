@@ -1,5 +1,5 @@
-// Banded LSH over sketch records kept on disk: the candidate search of
-// DedupOptions::memory_limit_bytes runs, with the same candidate pairs and
+// Banded LSH over sketches kept on disk: the candidate search of runs past
+// DedupOptions::memory_limit_bytes, with the same candidate pairs and
 // equal-entry counts as band_candidates() over the records in memory.
 
 #ifndef NEARDUP_SRC_SPILL_EXTERNAL_LSH_H_
@@ -38,6 +38,7 @@ class SketchFile {
   Status flush();
   size_t size() const { return docs_; }
   int signature_length() const { return length_; }
+  int bands() const { return bands_count_; }
   int rows() const { return rows_; }
   // Band bytes per document and band: rows, then the check.
   size_t band_bytes() const { return static_cast<size_t>(rows_) + 2; }
@@ -60,11 +61,6 @@ class SketchFile {
   SketchFile(std::unique_ptr<TempFile> signatures,
              std::unique_ptr<TempFile> bands, int length, int bands_count,
              int rows, size_t block_docs);
-
- public:
-  int bands() const { return bands_count_; }
-
- private:
   Status write_block();
 
   std::unique_ptr<TempFile> signatures_, bands_;
@@ -89,12 +85,14 @@ struct BandEntry {
 
 // Memory for each step, in bytes.
 struct ExternalLshBudget {
-  // The sorts of band entries, all bands of a group, and a radix scratch.
+  // The sorts of band entries: all bands of a group, and one radix
+  // scratch per thread.
   size_t band_entries = 0;
   size_t pairs = 0;      // the sort of bucket pairs
-  size_t block = 0;      // the records of a block of first members
-  size_t far_pairs = 0;  // pairs waiting for their second member
-  size_t window = 0;     // records of second members read at once
+  size_t block = 0;      // the signatures of a block of first members
+  size_t far_pairs = 0;  // pairs waiting for their second member (and
+                         // the copy that groups them by window)
+  size_t window = 0;     // signatures of second members read at once
   // The whole limit: every step's share of it.
   static ExternalLshBudget FromLimit(uint64_t limit_bytes);
 };
