@@ -245,7 +245,9 @@ struct DedupOptions {
   // document plus the id) are not bounded by it. REQUIRES: 0 or >= 1 MiB.
   uint64_t memory_limit_bytes = 0;
   // Where temporary files go: unnamed files (O_TMPFILE) that vanish with
-  // the run, even a killed one. Empty: $TMPDIR, else /tmp.
+  // the run, even a killed one. Empty: $TMPDIR, else /tmp, checked only
+  // when a run spills; a directory given here must exist (NotFound or
+  // InvalidArgument before any work).
   std::string temp_dir;
 };
 

@@ -874,9 +874,13 @@ Status DedupJob::prepare_spill() {
   stats_.memory_limit_bytes = memory_limit_;
   std::string dir = options_.temp_dir;
   if (dir.empty()) {
+    // Checked only when a file is made there: most runs never spill.
     const char* env = std::getenv("TMPDIR");
     dir = env != nullptr && *env != '\0' ? env : "/tmp";
+    temp_space_ = std::make_unique<internal::TempSpace>(dir);
+    return Status::OK();
   }
+  // Given by the user: checked before any work.
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     return Status::NotFound(dir +
