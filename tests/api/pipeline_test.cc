@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -229,6 +230,24 @@ TEST_F(PipelineTest, MemoryLimitNeedsATemporaryDirectory) {
   options.memory_limit_bytes = 1000;
   EXPECT_EQ(run({dir_.file("in.jsonl")}, options).status().code(),
             StatusCode::kInvalidArgument);
+
+  // Without --temp-dir, $TMPDIR matters only to a run that spills.
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string saved = tmpdir != nullptr ? tmpdir : "";
+  ::setenv("TMPDIR", dir_.file("absent").c_str(), 1);
+  options = {};
+  EXPECT_TRUE(run({dir_.file("in.jsonl")}, options).ok());
+  options.memory_limit_bytes = 1 << 20;
+  stats = run({dir_.file("in.jsonl")}, options);
+  EXPECT_FALSE(stats.ok());
+  EXPECT_NE(stats.status().message().find(dir_.file("absent")),
+            std::string::npos)
+      << stats.status().to_string();
+  if (tmpdir != nullptr) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
 }
 
 TEST_F(PipelineTest, BadOptionsAreInvalidArgument) {
