@@ -829,15 +829,16 @@ class DedupJob {
   std::vector<std::string> fingerprint_inputs_;
   internal::SourceOpener opener_;  // tees stdin into the spool
   IdfModel model_;
+  // Algorithm::kMinHash copies: DedupOptions::memory_limit_bytes as applied,
+  // and the temporary files' directory. Before corpus_, whose files count
+  // their bytes in it until they close.
+  uint64_t memory_limit_ = 0;
+  std::unique_ptr<internal::TempSpace> temp_space_;
   Corpus corpus_;
   internal::IdTable ids_seen_;  // pass 1 only
   std::vector<DocPair> pairs_;
   std::vector<DocId> rep_;
   internal::IndexVerdicts verdicts_;
-  // Algorithm::kMinHash copies: DedupOptions::memory_limit_bytes as applied,
-  // and the temporary files' directory.
-  uint64_t memory_limit_ = 0;
-  std::unique_ptr<internal::TempSpace> temp_space_;
   Status failure_;  // pass 1's first error
   std::string reject_batch_;
 };
