@@ -55,21 +55,6 @@ class Fd {
   int fd_;
 };
 
-// Reads up to `n` bytes at `offset`; short only at the end of the file.
-Result<size_t> pread_full(int fd, const std::string& path, char* dst, size_t n,
-                          uint64_t offset) {
-  size_t have = 0;
-  while (have < n) {
-    const ssize_t got =
-        ::pread(fd, dst + have, n - have, static_cast<off_t>(offset + have));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return errno_status(path, "read failed");
-    if (got == 0) break;
-    have += static_cast<size_t>(got);
-  }
-  return have;
-}
-
 // The bytes [begin, end) of a plain file, as the reader's source, so that
 // the reader cuts a partition's lines exactly as it cuts the whole file's.
 class RangeSource final : public ByteSource {

@@ -66,25 +66,25 @@ std::span<const uint8_t> Corpus::signature(DocId doc) const {
   if (!sketch_file) {
     return signatures[doc].first(static_cast<size_t>(signature_length));
   }
-  RecordCache& c = cache_;
+  SignatureCache& c = cache_;
   for (int i = 0; i < 2; ++i) {
     if (c.doc[i] == doc) {
       c.next = 1 - i;
-      return c.record[i];
+      return c.signature[i];
     }
   }
   const int slot = c.next;
   c.next = 1 - slot;
-  c.record[slot].assign(static_cast<size_t>(signature_length), 0);
+  c.signature[slot].assign(static_cast<size_t>(signature_length), 0);
   c.doc[slot] = ~DocId{0};
   const Status read =
-      sketch_file->read_signatures(doc, 1, c.record[slot].data());
+      sketch_file->read_signatures(doc, 1, c.signature[slot].data());
   if (read.ok()) {
     c.doc[slot] = doc;
   } else if (c.failure.ok()) {
     c.failure = read;
   }
-  return c.record[slot];
+  return c.signature[slot];
 }
 
 uint64_t Corpus::column_bytes() const {

@@ -87,13 +87,13 @@ struct Corpus {
   bool line_place(DocId doc, uint32_t* input, uint64_t* offset) const;
 
  private:
-  struct RecordCache {
+  struct SignatureCache {
     DocId doc[2] = {~DocId{0}, ~DocId{0}};
-    std::vector<uint8_t> record[2];
+    std::vector<uint8_t> signature[2];
     int next = 0;  // the slot the next miss fills
     Status failure;
   };
-  mutable RecordCache cache_;
+  mutable SignatureCache cache_;
 };
 
 // Visits the documents' line numbers in input order.

@@ -403,4 +403,20 @@ std::unique_ptr<ByteSource> string_source(std::string data) {
   return std::make_unique<StringSource>(std::move(data));
 }
 
+Result<size_t> pread_full(int fd, const std::string& path, char* dst, size_t n,
+                          uint64_t offset) {
+  size_t have = 0;
+  while (have < n) {
+    const ssize_t got =
+        ::pread(fd, dst + have, n - have, static_cast<off_t>(offset + have));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      return Status::IOError(path + ": read failed: " + std::strerror(errno));
+    }
+    if (got == 0) break;
+    have += static_cast<size_t>(got);
+  }
+  return have;
+}
+
 }  // namespace neardup::internal

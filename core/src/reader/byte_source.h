@@ -46,6 +46,12 @@ Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
 std::unique_ptr<ByteSource> tee_source(std::unique_ptr<ByteSource> inner,
                                        int fd, std::string fd_path);
 
+// Reads up to `n` bytes of `fd` at `offset` into `dst`, retrying short
+// reads and EINTR; short only at the end of the file. IOError names `path`.
+// Thread-safe (pread).
+Result<size_t> pread_full(int fd, const std::string& path, char* dst, size_t n,
+                          uint64_t offset);
+
 // Serves `data` as a source (tests).
 std::unique_ptr<ByteSource> string_source(std::string data);
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "reader/byte_source.h"
 #include "write/atomic_file.h"
 
 namespace neardup::internal {
@@ -75,17 +76,12 @@ Status TempFile::flush() {
 }
 
 Status TempFile::read(uint64_t offset, void* out, size_t bytes) const {
-  char* p = static_cast<char*>(out);
-  while (bytes > 0) {
-    const ssize_t n = ::pread(fd_, p, bytes, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;  // shorter than written: the file was cut
-      return io_error("cannot read");
-    }
-    p += n;
-    offset += static_cast<uint64_t>(n);
-    bytes -= static_cast<size_t>(n);
+  Result<size_t> got = pread_full(fd_, space_->dir() + ": a temporary file",
+                                  static_cast<char*>(out), bytes, offset);
+  if (!got.ok()) return got.status();
+  if (*got != bytes) {  // shorter than written: the file was cut
+    return Status::IOError(space_->dir() +
+                           ": a temporary file is shorter than written");
   }
   return Status::OK();
 }
