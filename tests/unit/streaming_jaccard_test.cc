@@ -10,6 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "spill/temp_file.h"
+#include "test_util.h"
+
 namespace neardup::internal {
 namespace {
 
@@ -169,7 +172,8 @@ void brute_force(const PairCase& c, std::vector<uint32_t>* common,
   }
 }
 
-void expect_brute_force(const PairCase& c, const StreamingJaccard& jaccard,
+template <typename Jaccard>
+void expect_brute_force(const PairCase& c, const Jaccard& jaccard,
                         uint64_t seed) {
   std::vector<uint32_t> common, all;
   brute_force(c, &common, &all);
@@ -349,6 +353,100 @@ TEST(StreamingJaccardTest, PeakBytesFollowThePairSpans) {
     ASSERT_EQ(jaccard.intersections()[i], 100 - distance) << i;
     ASSERT_EQ(jaccard.unions()[i], 100 + distance) << i;
   }
+}
+
+// The sets on disk give what brute force gives, on one thread and on
+// several, including a few sets far larger than the rest.
+TEST(SpilledJaccardTest, EqualsBruteForce) {
+  testing::TempDir dir;
+  TempSpace space(dir.path());
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    PairCase c = random_case(seed, 300, 50 + seed * 60);
+    if (seed == 12) {
+      std::mt19937_64 rng(seed);
+      for (auto& [doc, shingles] : c.shingles) {
+        if (doc % 5 == 0) {
+          for (int i = 0; i < 3000; ++i) shingles.push_back(rng() % 5000);
+        }
+      }
+    }
+    for (int threads : {1, 3}) {
+      Result<std::unique_ptr<SpilledJaccard>> jaccard =
+          SpilledJaccard::Create(c.pairs, &space);
+      ASSERT_TRUE(jaccard.ok()) << jaccard.status().to_string();
+      ASSERT_EQ((*jaccard)->documents(), members(c.pairs));
+      const std::vector<DocId>& docs = (*jaccard)->documents();
+      for (size_t p = 0; p < docs.size(); ++p) {
+        (*jaccard)->put(p, set_of(c.shingles.at(docs[p])));
+      }
+      ASSERT_TRUE((*jaccard)->compute(threads).ok());
+      expect_brute_force(c, **jaccard, seed * 10 + threads);
+      // Results moved out leave the spans empty.
+      std::vector<uint32_t> common, all;
+      (*jaccard)->take_results(&common, &all);
+      EXPECT_EQ(common.size(), c.pairs.size());
+      EXPECT_EQ(all.size(), c.pairs.size());
+      EXPECT_TRUE((*jaccard)->intersections().empty());
+    }
+  }
+  // Every file is gone with its object.
+  EXPECT_EQ(space.held_bytes(), 0u);
+  EXPECT_GT(space.written_bytes(), 0u);
+}
+
+TEST(SpilledJaccardTest, EmptySetsAndNoPairs) {
+  testing::TempDir dir;
+  TempSpace space(dir.path());
+  const std::vector<uint64_t> pairs = {(uint64_t{1} << 32) | 3,
+                                       (uint64_t{1} << 32) | 7,
+                                       (uint64_t{3} << 32) | 9};
+  Result<std::unique_ptr<SpilledJaccard>> jaccard =
+      SpilledJaccard::Create(pairs, &space);
+  ASSERT_TRUE(jaccard.ok());
+  const std::vector<std::vector<uint64_t>> sets = {{0, 1, 2}, {}, {0, 2}, {}};
+  for (size_t p = 0; p < 4; ++p) (*jaccard)->put(p, set_of(sets[p]));
+  ASSERT_TRUE((*jaccard)->compute(2).ok());
+  EXPECT_EQ(std::vector<uint32_t>((*jaccard)->intersections().begin(),
+                                  (*jaccard)->intersections().end()),
+            (std::vector<uint32_t>{0, 2, 0}));
+  EXPECT_EQ(std::vector<uint32_t>((*jaccard)->unions().begin(),
+                                  (*jaccard)->unions().end()),
+            (std::vector<uint32_t>{3, 3, 0}));
+
+  Result<std::unique_ptr<SpilledJaccard>> none =
+      SpilledJaccard::Create({}, &space);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE((*none)->documents().empty());
+  EXPECT_TRUE((*none)->compute(2).ok());
+  EXPECT_TRUE((*none)->intersections().empty());
+}
+
+TEST(SpilledJaccardTest, MissingOrMisorderedSetsAreErrors) {
+  testing::TempDir dir;
+  TempSpace space(dir.path());
+  const std::vector<uint64_t> pairs = {(uint64_t{1} << 32) | 3,
+                                       (uint64_t{3} << 32) | 9};
+  Result<std::unique_ptr<SpilledJaccard>> missing =
+      SpilledJaccard::Create(pairs, &space);
+  ASSERT_TRUE(missing.ok());
+  (*missing)->put(0, set_of({1}));
+  (*missing)->put(1, set_of({1}));
+  EXPECT_FALSE((*missing)->compute(1).ok());
+
+  Result<std::unique_ptr<SpilledJaccard>> misordered =
+      SpilledJaccard::Create(pairs, &space);
+  ASSERT_TRUE(misordered.ok());
+  (*misordered)->put(1, set_of({1}));
+  (*misordered)->put(0, set_of({1}));
+  (*misordered)->put(2, set_of({1}));
+  EXPECT_FALSE((*misordered)->compute(1).ok());
+
+  TempSpace nowhere(dir.path().string() + "/missing");
+  Result<std::unique_ptr<SpilledJaccard>> no_dir =
+      SpilledJaccard::Create(pairs, &nowhere);
+  ASSERT_FALSE(no_dir.ok());
+  EXPECT_NE(no_dir.status().to_string().find(dir.path().string() + "/missing"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -329,7 +329,7 @@ Status find_simhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
 // thread its scratch table; `done` recycles the token.
 using ShingleTables = tbb::enumerable_thread_specific<internal::ShingleTable>;
 template <typename T>
-tbb::filter<T*, void> exact_pipeline_tail(internal::StreamingJaccard* jaccard,
+tbb::filter<T*, void> exact_pipeline_tail(internal::SetStream* jaccard,
                                           ShingleTables* tables,
                                           ExactBatch T::*batch,
                                           const std::function<void(T*)>& done) {
@@ -368,7 +368,7 @@ Status stream_sets_from_chunks(tbb::task_arena& arena,
                                const DedupOptions& options,
                                const std::vector<std::string>& inputs,
                                const Corpus& corpus, int threads,
-                               internal::StreamingJaccard* jaccard) {
+                               internal::SetStream* jaccard) {
   const std::vector<DocId>& wanted = jaccard->documents();
   JsonlReader reader(inputs, options.chunk_bytes, options.max_line_bytes);
   internal::CorpusLines docs(corpus);
@@ -484,7 +484,7 @@ Status stream_sets_by_offset(tbb::task_arena& arena,
                              const DedupOptions& options,
                              const std::vector<std::string>& inputs,
                              const Corpus& corpus, int threads,
-                             internal::StreamingJaccard* jaccard) {
+                             internal::SetStream* jaccard) {
   // Documents per token: enough to amortize it, few enough that the sets in
   // flight stay small.
   constexpr size_t kBatchDocs = 64;
@@ -531,12 +531,15 @@ Status stream_sets_by_offset(tbb::task_arena& arena,
 
 // Exact Jaccard similarities of `pairs`, streamed in input order: by
 // offset when every document needed can be read back that way, else by a
-// second read of the inputs. Writes the intersection and union sizes, one per
-// pair, and counts the documents read in `stats`.
+// second read of the inputs. The shingle sets wait in memory for their
+// partners or, when the run has spilled its sketches, on disk in `space`.
+// Writes the intersection and union sizes, one per pair, and counts the
+// documents read in `stats`.
 Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
                      const std::vector<std::string>& inputs,
                      const Corpus& corpus, std::span<const uint64_t> pairs,
-                     DedupStats* stats, std::vector<uint32_t>* intersections,
+                     internal::TempSpace* space, DedupStats* stats,
+                     std::vector<uint32_t>* intersections,
                      std::vector<uint32_t>* unions) {
   if (pairs.size() > std::numeric_limits<uint32_t>::max()) {
     // StreamingJaccard indexes pairs with 32 bits.
@@ -544,10 +547,22 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
         "more than 2^32 - 1 borderline pairs to verify exactly; use --verify "
         "estimate");
   }
-  internal::StreamingJaccard jaccard(pairs);
-  stats->exact_documents = jaccard.documents().size();
+  std::unique_ptr<internal::StreamingJaccard> in_memory;
+  std::unique_ptr<internal::SpilledJaccard> on_disk;
+  internal::SetStream* jaccard = nullptr;
+  if (corpus.sketch_file) {
+    Result<std::unique_ptr<internal::SpilledJaccard>> spilled =
+        internal::SpilledJaccard::Create(pairs, space);
+    if (!spilled.ok()) return spilled.status();
+    on_disk = std::move(*spilled);
+    jaccard = on_disk.get();
+  } else {
+    in_memory = std::make_unique<internal::StreamingJaccard>(pairs);
+    jaccard = in_memory.get();
+  }
+  stats->exact_documents = jaccard->documents().size();
   bool by_offset = true;
-  for (DocId doc : jaccard.documents()) {
+  for (DocId doc : jaccard->documents()) {
     uint32_t input = 0;
     uint64_t offset = 0;
     if (!corpus.line_place(doc, &input, &offset)) {
@@ -555,16 +570,19 @@ Status exact_jaccard(tbb::task_arena& arena, const DedupOptions& options,
       break;
     }
   }
-  if (!jaccard.documents().empty()) {
+  if (!jaccard->documents().empty()) {
     NEARDUP_RETURN_IF_ERROR(
         by_offset ? stream_sets_by_offset(arena, options, inputs, corpus,
-                                          stats->threads, &jaccard)
+                                          stats->threads, jaccard)
                   : stream_sets_from_chunks(arena, options, inputs, corpus,
-                                            stats->threads, &jaccard));
+                                            stats->threads, jaccard));
   }
-  intersections->assign(jaccard.intersections().begin(),
-                        jaccard.intersections().end());
-  unions->assign(jaccard.unions().begin(), jaccard.unions().end());
+  if (on_disk) {
+    NEARDUP_RETURN_IF_ERROR(on_disk->compute(stats->threads));
+    on_disk->take_results(intersections, unions);
+  } else {
+    in_memory->take_results(intersections, unions);
+  }
   return Status::OK();
 }
 
@@ -664,7 +682,8 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
   std::vector<uint32_t> common, all;
   if (!borderline.empty()) {
     NEARDUP_RETURN_IF_ERROR(exact_jaccard(arena, options, inputs, corpus,
-                                          borderline, stats, &common, &all));
+                                          borderline, space, stats, &common,
+                                          &all));
   }
   stats->exact_pairs = borderline.size();
   const double threshold = options.minhash.threshold;

@@ -1,6 +1,9 @@
 #include "pipeline/streaming_jaccard.h"
 
 #include <algorithm>
+#include <mutex>
+
+#include "common/parallel.h"
 
 namespace neardup::internal {
 
@@ -70,16 +73,24 @@ size_t ShingleSet::intersection_size(const ShingleSet& other) const {
   return common;
 }
 
-StreamingJaccard::StreamingJaccard(std::span<const uint64_t> pairs)
-    : pairs_(pairs), common_(pairs.size(), 0), all_(pairs.size(), 0) {
-  docs_.reserve(2 * pairs.size());
+std::vector<DocId> pair_members(std::span<const uint64_t> pairs) {
+  std::vector<DocId> docs;
+  docs.reserve(2 * pairs.size());
   for (uint64_t p : pairs) {
-    docs_.push_back(first_of(p));
-    docs_.push_back(second_of(p));
+    docs.push_back(first_of(p));
+    docs.push_back(second_of(p));
   }
-  std::sort(docs_.begin(), docs_.end());
-  docs_.erase(std::unique(docs_.begin(), docs_.end()), docs_.end());
-  docs_.shrink_to_fit();
+  std::sort(docs.begin(), docs.end());
+  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+  docs.shrink_to_fit();
+  return docs;
+}
+
+StreamingJaccard::StreamingJaccard(std::span<const uint64_t> pairs)
+    : pairs_(pairs),
+      docs_(pair_members(pairs)),
+      common_(pairs.size(), 0),
+      all_(pairs.size(), 0) {
   auto position = [this](DocId doc) {
     return static_cast<uint32_t>(
         std::lower_bound(docs_.begin(), docs_.end(), doc) - docs_.begin());
@@ -135,6 +146,14 @@ void StreamingJaccard::intersect(size_t position) {
   intersect(position, &scratch);
 }
 
+void StreamingJaccard::take_results(std::vector<uint32_t>* intersections,
+                                    std::vector<uint32_t>* unions) {
+  *intersections = std::move(common_);
+  *unions = std::move(all_);
+  common_.clear();
+  all_.clear();
+}
+
 void StreamingJaccard::release(size_t position) {
   held_.emplace(last_partner_[position], static_cast<uint32_t>(position));
   while (!held_.empty() && held_.top().first <= position) {
@@ -143,6 +162,90 @@ void StreamingJaccard::release(size_t position) {
     set.clear();
     held_.pop();
   }
+}
+
+Result<std::unique_ptr<SpilledJaccard>> SpilledJaccard::Create(
+    std::span<const uint64_t> pairs, TempSpace* space) {
+  Result<std::unique_ptr<TempFile>> file = TempFile::Create(space);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<SpilledJaccard>(
+      new SpilledJaccard(pairs, std::move(*file)));
+}
+
+SpilledJaccard::SpilledJaccard(std::span<const uint64_t> pairs,
+                               std::unique_ptr<TempFile> file)
+    : pairs_(pairs), docs_(pair_members(pairs)), file_(std::move(file)) {
+  starts_.reserve(docs_.size() + 1);
+  starts_.push_back(0);
+}
+
+void SpilledJaccard::put(size_t position, ShingleSet&& set) {
+  if (position + 1 != starts_.size()) {
+    if (failure_.ok()) failure_ = Status::Internal("sets put out of order");
+    return;
+  }
+  const std::span<const uint64_t> values = set.values();
+  if (failure_.ok()) {
+    failure_ = file_->append(values.data(), values.size_bytes());
+  }
+  starts_.push_back(starts_.back() + values.size());
+  set.clear();
+}
+
+Status SpilledJaccard::read_set(size_t p, std::vector<uint64_t>* out) const {
+  out->resize(starts_[p + 1] - starts_[p]);
+  if (out->empty()) return Status::OK();
+  return file_->read(starts_[p] * sizeof(uint64_t), out->data(),
+                     out->size() * sizeof(uint64_t));
+}
+
+Status SpilledJaccard::compute(int threads) {
+  NEARDUP_RETURN_IF_ERROR(failure_);
+  if (starts_.size() != docs_.size() + 1) {
+    return Status::Internal("exact verification is missing shingle sets");
+  }
+  NEARDUP_RETURN_IF_ERROR(file_->flush());
+  common_.assign(pairs_.size(), 0);
+  all_.assign(pairs_.size(), 0);
+  std::mutex mu;
+  Status failure;
+  // Pairs are sorted by first member, so a range reads each of its first
+  // members once and builds its table once.
+  parallel_ranges(pairs_.size(), 4096, threads, [&](size_t begin, size_t end) {
+    const auto position = [this](DocId doc) {
+      return static_cast<size_t>(
+          std::lower_bound(docs_.begin(), docs_.end(), doc) - docs_.begin());
+    };
+    std::vector<uint64_t> a, b;
+    ShingleTable table;
+    Status s;
+    for (size_t i = begin; i < end; ++i) {
+      if (i == begin || first_of(pairs_[i]) != first_of(pairs_[i - 1])) {
+        s = read_set(position(first_of(pairs_[i])), &a);
+        table.reset(a.size());
+        for (uint64_t h : a) table.insert(h);
+      }
+      if (s.ok()) s = read_set(position(second_of(pairs_[i])), &b);
+      if (!s.ok()) break;
+      size_t common = 0;
+      for (uint64_t h : b) common += table.contains(h);
+      common_[i] = static_cast<uint32_t>(common);
+      all_[i] = static_cast<uint32_t>(a.size() + b.size() - common);
+    }
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (failure.ok()) failure = s;
+    }
+  });
+  return failure;
+}
+
+void SpilledJaccard::take_results(std::vector<uint32_t>* intersections,
+                                  std::vector<uint32_t>* unions) {
+  *intersections = std::move(common_);
+  *unions = std::move(all_);
+  common_.clear();
+  all_.clear();
 }
 
 }  // namespace neardup::internal
