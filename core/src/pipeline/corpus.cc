@@ -24,18 +24,20 @@ Status Corpus::append(const ChunkResult& result) {
               : static_cast<uint32_t>(doc.offset - place.base));
     }
   }
-  const uint64_t base = ids.size();
+  std::vector<uint32_t> id_ends;
+  id_ends.reserve(result.docs.size());
   for (const DocRecord& doc : result.docs) {
     if (doc.line != next_line) {
-      line_jumps.emplace_back(static_cast<DocId>(id_ends.size()), doc.line);
+      line_jumps.emplace_back(static_cast<DocId>(size() + id_ends.size()),
+                              doc.line);
     }
     next_line = doc.line + 1;
     if (signature_length == 0 && !story)
       fingerprints.push_back(doc.fingerprint);
-    id_ends.push_back(base + doc.id_end);
+    id_ends.push_back(doc.id_end);
     empty.push_back(doc.empty);
   }
-  ids += result.ids;
+  ids.append(result.ids, id_ends);
   size_t term = 0;
   for (uint32_t n : result.story_sizes) {
     story_fingerprints.append(std::span(result.story_terms).subspan(term, n));
@@ -88,8 +90,7 @@ std::span<const uint8_t> Corpus::signature(DocId doc) const {
 }
 
 uint64_t Corpus::column_bytes() const {
-  return ids.capacity() + id_ends.capacity() * sizeof(uint64_t) +
-         empty.capacity() / 8 + line_offsets.capacity() * sizeof(uint32_t) +
+  return ids.bytes() + empty.capacity() / 8 + line_offsets.bytes() +
          chunk_places.capacity() * sizeof(ChunkPlace) +
          line_jumps.capacity() * sizeof(line_jumps[0]);
 }

@@ -17,6 +17,7 @@
 #include "neardup/story.h"
 #include "neardup/types.h"
 #include "pipeline/chunk_worker.h"
+#include "pipeline/id_column.h"
 #include "spill/external_lsh.h"
 #include "write/byte_sink.h"
 
@@ -40,9 +41,8 @@ struct Corpus {
   StoryFingerprints story_fingerprints;
   // Mode::kStory, after clustering: similarity to the representative.
   std::vector<float> story_similarity;
-  std::vector<uint64_t> id_ends;  // doc i's id is ids[id_ends[i-1], id_ends[i])
-  std::vector<bool> empty;        // no tokens
-  std::string ids;
+  IdColumn ids;
+  std::vector<bool> empty;  // no tokens
   // (doc, its 0-based line across all inputs) for each doc not on the line
   // after its predecessor's (doc 0: not on line 0).
   std::vector<std::pair<DocId, uint64_t>> line_jumps;
@@ -57,9 +57,9 @@ struct Corpus {
   };
   static constexpr uint64_t kNoPlace = ~uint64_t{0};
   std::vector<ChunkPlace> chunk_places;
-  std::vector<uint32_t> line_offsets;  // from the chunk's base
+  BlockArray<uint32_t> line_offsets;  // from the chunk's base
 
-  size_t size() const { return id_ends.size(); }
+  size_t size() const { return ids.size(); }
   // A document's signature. With the sketches in a file, the span is one
   // of two cached signatures: it stays valid until two calls for other
   // documents, and calls are not thread-safe; a read error returns zeros
@@ -73,10 +73,7 @@ struct Corpus {
   // Bytes of the per-document columns (ids, offsets, flags), which stay in
   // memory when the sketches go to disk.
   uint64_t column_bytes() const;
-  std::string_view id(DocId doc) const {
-    const uint64_t begin = doc == 0 ? 0 : id_ends[doc - 1];
-    return std::string_view(ids).substr(begin, id_ends[doc] - begin);
-  }
+  std::string_view id(DocId doc) const { return ids.id(doc); }
   // Appends one chunk's documents. Fails only on writing `sketch_file`.
   Status append(const ChunkResult& result);
   // Moves the sketch records (of `bands` bands of `rows`) to new files in

@@ -12,6 +12,9 @@ constexpr uint64_t kIdSeed = 0x6964'7461'626c'6531ULL;
 constexpr DocId kEmpty = ~DocId{0};
 constexpr size_t kFirstSlots = size_t{1} << 12;
 
+// The top bits, independent of the low ones that pick the slot.
+uint8_t tag_of(uint64_t hash) { return static_cast<uint8_t>(hash >> 56); }
+
 }  // namespace
 
 uint64_t id_hash(std::string_view id) {
@@ -20,38 +23,40 @@ uint64_t id_hash(std::string_view id) {
 
 DocId IdTable::find_or_add(uint64_t hash, std::string_view id, DocId doc,
                            const IdText& id_of) {
-  if ((size_ + 1) * 5 > hashes_.size() * 4) grow();
-  const size_t mask = hashes_.size() - 1;
+  if ((size_ + 1) * 5 > docs_.size() * 4) grow(id_of);
+  const size_t mask = docs_.size() - 1;
+  const uint8_t tag = tag_of(hash);
   size_t slot = hash & mask;
   while (docs_[slot] != kEmpty) {
-    if (hashes_[slot] == hash && id_of(docs_[slot]) == id) return docs_[slot];
+    if (tags_[slot] == tag && id_of(docs_[slot]) == id) return docs_[slot];
     slot = (slot + 1) & mask;
   }
-  hashes_[slot] = hash;
   docs_[slot] = doc;
+  tags_[slot] = tag;
   ++size_;
   return doc;
 }
 
-void IdTable::grow() {
-  const size_t slots = hashes_.empty() ? kFirstSlots : hashes_.size() * 2;
-  std::vector<uint64_t> hashes(slots);
+void IdTable::grow(const IdText& id_of) {
+  const size_t slots = docs_.empty() ? kFirstSlots : docs_.size() * 2;
   std::vector<DocId> docs(slots, kEmpty);
+  std::vector<uint8_t> tags(slots);
   const size_t mask = slots - 1;
-  for (size_t i = 0; i < hashes_.size(); ++i) {
-    if (docs_[i] == kEmpty) continue;
-    size_t slot = hashes_[i] & mask;
+  for (DocId held : docs_) {
+    if (held == kEmpty) continue;
+    const uint64_t hash = id_hash(id_of(held));
+    size_t slot = hash & mask;
     while (docs[slot] != kEmpty) slot = (slot + 1) & mask;
-    hashes[slot] = hashes_[i];
-    docs[slot] = docs_[i];
+    docs[slot] = held;
+    tags[slot] = tag_of(hash);
   }
-  hashes_ = std::move(hashes);
   docs_ = std::move(docs);
+  tags_ = std::move(tags);
 }
 
 void IdTable::clear() {
-  std::vector<uint64_t>().swap(hashes_);
   std::vector<DocId>().swap(docs_);
+  std::vector<uint8_t>().swap(tags_);
   size_ = 0;
 }
 

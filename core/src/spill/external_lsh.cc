@@ -283,7 +283,7 @@ Status group_bucket_pairs(const SketchFile& sketches,
 class PairCheck {
  public:
   PairCheck(const SketchFile& sketches, int min_equal,
-            const ExternalLshBudget& budget, int threads,
+            const ExternalLshBudget& budget, int threads, TempSpace* space,
             ExternalLshResult* result)
       : sketches_(sketches),
         record_(static_cast<size_t>(sketches.signature_length())),
@@ -294,7 +294,8 @@ class PairCheck {
         far_capacity_(std::max<size_t>(kBatch, budget.far_pairs / 16)),
         window_shift_(
             std::bit_width(std::max<size_t>(1, budget.window / record_)) - 1),
-        result_(result) {}
+        result_(result),
+        kept_(space, budget.pairs, /*unique=*/false) {}
 
   Status add(uint64_t pair) {
     if (static_cast<DocId>(pair >> 32) >= block_end_) {
@@ -314,14 +315,16 @@ class PairCheck {
   // Checks the pairs left; the kept ones in ascending order.
   Status finish() {
     NEARDUP_RETURN_IF_ERROR(check_far());
-    std::sort(kept_.begin(), kept_.end());
-    result_->pairs.resize(kept_.size());
-    result_->equal.resize(kept_.size());
-    for (size_t i = 0; i < kept_.size(); ++i) {
-      result_->pairs[i] = kept_[i].pair;
-      result_->equal[i] = kept_[i].equal;
+    NEARDUP_RETURN_IF_ERROR(kept_error_);
+    NEARDUP_RETURN_IF_ERROR(kept_.finish());
+    result_->pairs.resize(kept_count_);
+    result_->equal.resize(kept_count_);
+    Kept k;
+    for (size_t i = 0; i < kept_count_ && kept_.next(&k); ++i) {
+      result_->pairs[i] = k.pair;
+      result_->equal[i] = k.equal;
     }
-    return Status::OK();
+    return kept_.status();
   }
 
  private:
@@ -330,10 +333,12 @@ class PairCheck {
   // How far ahead (in pairs) the records are fetched into the cache.
   static constexpr size_t kPrefetch = 8;
 
-  struct Kept {
+  // 10 bytes: the kept pairs are most of what the join holds.
+  struct __attribute__((packed)) Kept {
     uint64_t pair;
     uint16_t equal;
     bool operator<(const Kept& o) const { return pair < o.pair; }
+    bool operator==(const Kept& o) const { return pair == o.pair; }
   };
 
   const uint8_t* block_record(DocId doc) const {
@@ -374,7 +379,10 @@ class PairCheck {
         }
       }
       std::lock_guard<std::mutex> lock(mu);
-      kept_.insert(kept_.end(), kept.begin(), kept.end());
+      for (const Kept& k : kept) {
+        if (kept_error_.ok()) kept_error_ = kept_.add(k);
+      }
+      kept_count_ += kept.size();
     });
   }
 
@@ -429,7 +437,11 @@ class PairCheck {
   std::vector<uint8_t> block_, window_;
   std::vector<uint64_t> near_;  // (a << 32 | b)
   std::vector<uint64_t> far_;   // (b << 32 | a)
-  std::vector<Kept> kept_;
+  // The kept pairs, sorted within the pair sort's share (its own buffer
+  // is freed by then), so that only the results take 10 bytes a pair.
+  ExternalSorter<Kept> kept_;
+  size_t kept_count_ = 0;
+  Status kept_error_;
 };
 
 }  // namespace
@@ -465,7 +477,7 @@ Status external_band_candidates(const SketchFile& sketches,
     ++result->band_passes;
   }
   NEARDUP_RETURN_IF_ERROR(pairs.finish());
-  PairCheck check(sketches, min_equal, budget, threads, result);
+  PairCheck check(sketches, min_equal, budget, threads, space, result);
   uint64_t pair = 0;
   while (pairs.next(&pair)) {
     ++result->bucket_pairs;
