@@ -23,12 +23,13 @@
 
 namespace neardup::internal {
 
-// Per-document columns, in input order: 8 bytes (the id's end) and one bit
+// Per-document columns, in input order: 4 bytes (the id's end) and one bit
 // per document, plus the id text and the fingerprint: 8 bytes of SimHash or
 // signature_length bytes of 8-bit MinHash signature and kBandCheckBytes per
-// band of band checks. Line numbers are not
-// stored per document: doc i is on the line after doc i - 1's unless
-// `line_jumps` says otherwise, which it does only after rejected lines.
+// band of band checks; MinHash adds 4 bytes for where the line starts. Line
+// numbers are not stored per document: doc i is on the line after
+// doc i - 1's unless `line_jumps` says otherwise, which it does only after
+// rejected lines.
 struct Corpus {
   std::vector<Fingerprint> fingerprints;  // Algorithm::kSimHash
   // Algorithm::kMinHash: sketch records, the signature_length bytes of the
