@@ -146,19 +146,21 @@ TEST(ExternalLshTest, SamePairsAndEqualEntriesAsTheSearchInMemory) {
   }
 }
 
-TEST(ExternalLshTest, BandsShareAReadOfTheirBytesWhenTheyFit) {
+TEST(ExternalLshTest, BandsAreSortedOnDiskOnlyWhenTheyDoNotFit) {
   testing::TempDir dir;
   std::vector<bool> empty;
   const Layout layout = kLayouts[0];
-  const auto records = make_records(2000, 8, layout, &empty);
+  // More entries than the smallest sort budget (64 KiB) holds.
+  const auto records = make_records(6000, 8, layout, &empty);
   TempSpace space(dir.path().string());
   EXPECT_EQ(on_disk(records, empty, layout, 0,
                     ExternalLshBudget::FromLimit(1 << 30), &space)
-                .band_passes,
-            1u);
-  ExternalLshBudget one_band = ExternalLshBudget::FromLimit(1 << 30);
-  one_band.band_entries = 1;
-  EXPECT_EQ(on_disk(records, empty, layout, 0, one_band, &space).band_passes,
+                .external_band_sorts,
+            0u);
+  ExternalLshBudget tiny = ExternalLshBudget::FromLimit(1 << 30);
+  tiny.band_entries = 1;
+  EXPECT_EQ(on_disk(records, empty, layout, 0, tiny, &space)
+                .external_band_sorts,
             static_cast<uint64_t>(layout.bands));
 }
 

@@ -52,6 +52,36 @@ TEST(ExternalSortTest, ManyRunsMergeInSeveralPassesToTheSortedValues) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+// Runs sorted by the caller, far more than may be open at once (2 x 16 at
+// a 64 KiB budget): they are merged while still being added, and the
+// values come out as one sort of them all, without repeats.
+TEST(ExternalSortTest, RunsAddedSortedAreMergedWhileAdding) {
+  testing::TempDir dir;
+  TempSpace space(dir.path().string());
+  const std::vector<uint64_t> values = random_values(200000, 30000, 4);
+  ExternalSorter<uint64_t> sorter(&space, 64 << 10, /*unique=*/true);
+  for (size_t at = 0; at < values.size(); at += 500) {
+    std::vector<uint64_t> run(values.begin() + static_cast<long>(at),
+                              values.begin() + static_cast<long>(at + 500));
+    std::sort(run.begin(), run.end());
+    ASSERT_TRUE(sorter.add_run(&run).ok());
+    EXPECT_TRUE(run.empty());
+  }
+  ASSERT_TRUE(sorter.finish().ok());
+  std::vector<uint64_t> out;
+  uint64_t v = 0;
+  while (sorter.next(&v)) out.push_back(v);
+  ASSERT_TRUE(sorter.status().ok()) << sorter.status().to_string();
+  std::vector<uint64_t> expected = values;
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()),
+                 expected.end());
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(sorter.runs_written(), 400u);
+  // Merged down to 32 runs at a time: far fewer bytes held than written.
+  EXPECT_GT(space.written_bytes(), 2 * values.size() * 8);
+}
+
 TEST(ExternalSortTest, UniqueDropsRepeatsWithinAndAcrossRuns) {
   testing::TempDir dir;
   TempSpace space(dir.path().string());

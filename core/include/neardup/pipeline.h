@@ -175,12 +175,13 @@ struct DedupStats {
   uint64_t peak_rss_bytes = 0;
   // DedupOptions::memory_limit_bytes as applied, whether the sketches went
   // to disk, the temporary files' bytes held at most at once and written
-  // in all, and the sequential reads of the sketch file by the band search.
+  // in all, and the LSH bands whose entries did not fit in memory and were
+  // sorted in runs on disk.
   uint64_t memory_limit_bytes = 0;
   bool spilled = false;
   uint64_t temp_peak_bytes = 0;
   uint64_t temp_written_bytes = 0;
-  uint64_t sketch_file_passes = 0;
+  uint64_t external_band_sorts = 0;
 };
 
 // "minhash", "simhash"; "bounded", "components", "representative";

@@ -653,7 +653,7 @@ Status minhash_candidates(tbb::task_arena& arena, const Corpus& corpus,
       internal::ExternalLshBudget::FromLimit(search_limit), stats->threads,
       space, &found));
   stats->candidate_pairs = found.bucket_pairs;
-  stats->sketch_file_passes = found.band_passes;
+  stats->external_band_sorts = found.external_band_sorts;
   *candidates = std::move(found.pairs);
   *equal = std::move(found.equal);
   return Status::OK();

@@ -144,7 +144,7 @@ std::string stats_to_json(const DedupStats& s) {
     field(&out, "spilled", s.spilled ? "true" : "false");
     field(&out, "temp_peak_bytes", u(s.temp_peak_bytes));
     field(&out, "temp_written_bytes", u(s.temp_written_bytes));
-    field(&out, "sketch_file_passes", u(s.sketch_file_passes));
+    field(&out, "external_band_sorts", u(s.external_band_sorts));
   }
   if (s.index_entries > 0 || s.index_matches > 0 || s.added_to_index > 0) {
     field(&out, "index_entries", u(s.index_entries));

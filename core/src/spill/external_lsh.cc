@@ -100,13 +100,14 @@ Result<size_t> SketchFile::read_bands(size_t block, int first_band, int count,
 }
 
 ExternalLshBudget ExternalLshBudget::FromLimit(uint64_t limit_bytes) {
-  // The steps run one after another; the band step holds its entries and
-  // the pair sort's buffer, the join the pair merge, a block and windows.
+  // The steps run one after another: the band step holds its entries
+  // (and their sorts' scratch) and the pair batches; the join the pair
+  // merge, a block, the waiting pairs, a window and the kept pairs' sort.
   const auto share = [&](int divisor) {
     return static_cast<size_t>(limit_bytes / divisor);
   };
   ExternalLshBudget budget;
-  budget.band_entries = share(8) * 3;
+  budget.band_entries = share(4) * 3;
   budget.pairs = share(8);
   budget.block = share(4);
   budget.far_pairs = share(16);
@@ -166,63 +167,68 @@ void sort_entries(int value_bits, std::vector<BandEntry>* v,
   if (from != v->data()) v->swap(*scratch);
 }
 
-// Adds each entry of bands [first, first + count) to its band's sorter,
-// in document order, from one read of those bands' bytes.
-Status add_band_entries(
-    const SketchFile& sketches, const std::vector<bool>& empty, int first,
-    int count,
-    std::vector<std::unique_ptr<ExternalSorter<BandEntry>>>* sorters) {
+// Adds each entry of `band` to `sorter`, in document order, from one read
+// of that band's bytes (a slice of each block).
+Status add_band_entries(const SketchFile& sketches,
+                        const std::vector<bool>& empty, int band,
+                        ExternalSorter<BandEntry>* sorter) {
   const int rows = sketches.rows();
   const size_t per_band = sketches.band_bytes();
   std::vector<uint8_t> bytes;
   for (size_t block = 0; block < sketches.blocks(); ++block) {
-    Result<size_t> docs = sketches.read_bands(block, first, count, &bytes);
+    Result<size_t> docs = sketches.read_bands(block, band, 1, &bytes);
     if (!docs.ok()) return docs.status();
     const DocId base = static_cast<DocId>(block * sketches.block_docs());
-    for (int i = 0; i < count; ++i) {
-      const uint8_t* band = bytes.data() + i * *docs * per_band;
-      ExternalSorter<BandEntry>& sorter = *(*sorters)[i];
-      for (size_t d = 0; d < *docs; ++d) {
-        if (empty[base + d]) continue;
-        BandEntry entry;
-        entry.value = band_value(band + d * per_band, first + i, rows);
-        entry.doc = static_cast<DocId>(base + d);
-        NEARDUP_RETURN_IF_ERROR(sorter.add(entry));
-      }
+    for (size_t d = 0; d < *docs; ++d) {
+      if (empty[base + d]) continue;
+      BandEntry entry;
+      entry.value = band_value(bytes.data() + d * per_band, band, rows);
+      entry.doc = static_cast<DocId>(base + d);
+      NEARDUP_RETURN_IF_ERROR(sorter->add(entry));
     }
   }
   return Status::OK();
 }
 
-// Pairs of buckets from threads, added to one sorter in batches.
+// The buckets' pairs of the bands, sorted on the bands' threads in batches
+// and handed to one sorter as runs, so that no thread sorts while holding
+// the lock.
 class PairSink {
  public:
-  explicit PairSink(ExternalSorter<uint64_t>* pairs) : pairs_(pairs) {}
+  PairSink(ExternalSorter<uint64_t>* pairs, size_t batch_pairs)
+      : pairs_(pairs), batch_pairs_(std::max(kMinBatch, batch_pairs)) {}
+  size_t batch_pairs() const { return batch_pairs_; }
+  // Sorts `batch` and adds it as a run; empties it.
   Status add(std::vector<uint64_t>* batch) {
+    uint64_t largest = 0;
+    for (uint64_t p : *batch) largest = std::max(largest, p);
+    sort_by_top_bits(batch, std::bit_width(largest));
     std::lock_guard<std::mutex> lock(mu_);
-    for (uint64_t p : *batch) {
-      if (failure_.ok()) failure_ = pairs_->add(p);
-    }
+    if (failure_.ok()) failure_ = pairs_->add_run(batch);
     batch->clear();
     return failure_;
   }
 
  private:
+  // Each batch is a run, an open file until merged: not too small.
+  static constexpr size_t kMinBatch = size_t{1} << 13;
   std::mutex mu_;
   ExternalSorter<uint64_t>* pairs_;
+  const size_t batch_pairs_;
   Status failure_;
 };
 
 // Sorts one band's entries and sends its buckets' pairs to `sink`.
 Status band_bucket_pairs(ExternalSorter<BandEntry>* sorter, PairSink* sink) {
-  constexpr size_t kBatch = size_t{1} << 16;
   NEARDUP_RETURN_IF_ERROR(sorter->finish());
   std::vector<uint64_t> batch;
   std::vector<DocId> members;
   Status sent;
   const auto pair = [&](DocId a, DocId b) {
     batch.push_back(uint64_t{a} << 32 | b);
-    if (batch.size() >= kBatch && sent.ok()) sent = sink->add(&batch);
+    if (batch.size() >= sink->batch_pairs() && sent.ok()) {
+      sent = sink->add(&batch);
+    }
   };
   BandEntry entry;
   uint64_t value = 0;
@@ -240,38 +246,38 @@ Status band_bucket_pairs(ExternalSorter<BandEntry>* sorter, PairSink* sink) {
   return sink->add(&batch);
 }
 
-// One group of bands [first, first + count): their entries from one read,
-// then each band sorted and cut into buckets on up to `threads` threads,
-// each with its own radix scratch. `budget` covers the sorters and the
-// scratch of `threads` bands.
-Status group_bucket_pairs(const SketchFile& sketches,
-                          const std::vector<bool>& empty, int first, int count,
-                          size_t budget, int threads, TempSpace* space,
-                          PairSink* sink) {
+// Every band, on up to `threads` threads, each band on one: a read of its
+// bytes, its (value, document) entries sorted (in runs on disk when they
+// pass the thread's share of `budget`, half of it for the sort's
+// scratch), and its buckets' pairs sent to `sink`. Counts in
+// `external_sorts` the bands sorted in runs.
+Status all_bucket_pairs(const SketchFile& sketches,
+                        const std::vector<bool>& empty, size_t budget,
+                        int threads, TempSpace* space, PairSink* sink,
+                        uint64_t* external_sorts) {
   const int rows = sketches.rows();
   const int value_bits = rows > 6 ? 64 : 8 * rows + 16;
   const auto sort = [value_bits](std::vector<BandEntry>* v) {
     std::vector<BandEntry> scratch;
     sort_entries(value_bits, v, &scratch);
   };
-  std::vector<std::unique_ptr<ExternalSorter<BandEntry>>> sorters;
-  for (int i = 0; i < count; ++i) {
-    sorters.push_back(std::make_unique<ExternalSorter<BandEntry>>(
-        space, budget / (count + threads), /*unique=*/false, sort));
-  }
-  NEARDUP_RETURN_IF_ERROR(
-      add_band_entries(sketches, empty, first, count, &sorters));
+  const size_t share = budget / (2 * static_cast<size_t>(threads));
   std::mutex mu;
   Status failure;
-  parallel_ranges(static_cast<size_t>(count), 1, threads,
-                  [&](size_t begin, size_t end) {
-                    for (size_t i = begin; i < end; ++i) {
-                      Status s = band_bucket_pairs(sorters[i].get(), sink);
-                      sorters[i].reset();
-                      std::lock_guard<std::mutex> lock(mu);
-                      if (failure.ok()) failure = s;
-                    }
-                  });
+  parallel_ranges(
+      static_cast<size_t>(sketches.bands()), 1, threads,
+      [&](size_t begin, size_t end) {
+        for (size_t band = begin; band < end; ++band) {
+          ExternalSorter<BandEntry> sorter(space, share, /*unique=*/false,
+                                           sort);
+          Status s = add_band_entries(sketches, empty, static_cast<int>(band),
+                                      &sorter);
+          if (s.ok()) s = band_bucket_pairs(&sorter, sink);
+          std::lock_guard<std::mutex> lock(mu);
+          *external_sorts += sorter.runs_written() > 0;
+          if (failure.ok()) failure = s;
+        }
+      });
   return failure;
 }
 
@@ -451,31 +457,14 @@ Status external_band_candidates(const SketchFile& sketches,
                                 const ExternalLshBudget& budget, int threads,
                                 TempSpace* space, ExternalLshResult* result) {
   threads = thread_count(threads);
-  size_t documents = 0;
-  for (size_t doc = 0; doc < sketches.size(); ++doc) documents += !empty[doc];
-  // As many bands per read as fit in memory at once, with the radix
-  // scratch of one band per thread.
-  const size_t band_bytes = std::max<size_t>(1, documents) * sizeof(BandEntry);
-  const int bands = sketches.bands();
-  const int group = static_cast<int>(
-      std::clamp<size_t>(budget.band_entries / band_bytes,
-                         static_cast<size_t>(threads) + 1,
-                         static_cast<size_t>(bands + threads)) -
-      threads);
-  ExternalSorter<uint64_t> pairs(space, budget.pairs, /*unique=*/true,
-                                 [](std::vector<uint64_t>* v) {
-                                   uint64_t largest = 0;
-                                   for (uint64_t p : *v)
-                                     largest = std::max(largest, p);
-                                   sort_by_top_bits(v, std::bit_width(largest));
-                                 });
-  PairSink sink(&pairs);
-  for (int first = 0; first < bands; first += group) {
-    NEARDUP_RETURN_IF_ERROR(group_bucket_pairs(
-        sketches, empty, first, std::min(group, bands - first),
-        budget.band_entries, threads, space, &sink));
-    ++result->band_passes;
-  }
+  // The band step's pair batches share the pair sort's budget; the sorter
+  // itself only merges their runs.
+  ExternalSorter<uint64_t> pairs(space, budget.pairs, /*unique=*/true);
+  PairSink sink(&pairs, budget.pairs / sizeof(uint64_t) /
+                            static_cast<size_t>(threads));
+  NEARDUP_RETURN_IF_ERROR(all_bucket_pairs(sketches, empty, budget.band_entries,
+                                           threads, space, &sink,
+                                           &result->external_band_sorts));
   NEARDUP_RETURN_IF_ERROR(pairs.finish());
   PairCheck check(sketches, min_equal, budget, threads, space, result);
   uint64_t pair = 0;

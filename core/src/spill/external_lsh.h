@@ -85,10 +85,10 @@ struct BandEntry {
 
 // Memory for each step, in bytes.
 struct ExternalLshBudget {
-  // The sorts of band entries: all bands of a group, and one radix
-  // scratch per thread.
+  // The sorts of band entries: one band per thread, half of it for the
+  // radix sort's scratch.
   size_t band_entries = 0;
-  size_t pairs = 0;      // the sort of bucket pairs
+  size_t pairs = 0;      // the sort of bucket pairs (and of the kept ones)
   size_t block = 0;      // the signatures of a block of first members
   size_t far_pairs = 0;  // pairs waiting for their second member (and
                          // the copy that groups them by window)
@@ -103,23 +103,25 @@ struct ExternalLshResult {
   std::vector<uint64_t> pairs;
   std::vector<uint16_t> equal;
   uint64_t bucket_pairs = 0;  // distinct pairs sharing a bucket
-  uint64_t band_passes = 0;   // sequential reads of the band file
+  uint64_t external_band_sorts = 0;  // bands sorted in runs on disk
 };
 
 // The candidate pairs of the bands of `sketches`, documents with `empty`
 // set left out, each kept if it has at least `min_equal` equal entries
 // (all if min_equal <= 0): what band_candidates() finds band by band, the
 // same buckets and kMaxAllPairsBucket rule. The steps:
-// - each group of bands is one sequential read of their bytes; each
-//   band's (value, document) entries are externally sorted and cut into
-//   buckets, the bands of a group on up to `threads` threads (0: all);
-// - the buckets' pairs are externally sorted without repeats;
+// - each band, on one of up to `threads` threads (0: all), is a read of
+//   its bytes; its (value, document) entries are externally sorted and cut
+//   into buckets;
+// - the buckets' pairs are sorted in batches on the bands' threads and
+//   merged without repeats;
 // - a block join reads the first members' signatures a block at a time
 //   and the second members' in ascending windows, and checks the pairs on
 //   up to `threads` threads.
-// Memory: about the budget's largest step, plus 10 bytes per kept pair.
-// Disk: band entries that do not fit (16 bytes per document and band of a
-// group) and the pairs (8 bytes each, repeats within a run dropped).
+// Memory: about the budget's largest step, plus the result's 10 bytes per
+// kept pair. Disk: band entries that do not fit (16 bytes per document of
+// the bands in flight), the pairs (8 bytes each, repeats within a run dropped)
+// and the kept pairs (10 bytes each) when they pass the pair sort's share.
 Status external_band_candidates(const SketchFile& sketches,
                                 const std::vector<bool>& empty, int min_equal,
                                 const ExternalLshBudget& budget, int threads,

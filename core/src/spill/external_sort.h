@@ -24,7 +24,8 @@ namespace neardup::internal {
 // add() the values, finish(), then next() until it returns false, then
 // check status(). With `unique`, equal values come out once. Memory: about
 // `budget_bytes` (at least 4 KiB per run merged at once, so a small budget
-// merges in several passes). Not thread-safe; `sort` may use threads.
+// merges in several passes). At most 256 runs, each an open file, wait to
+// be merged. Not thread-safe; `sort` may use threads.
 template <typename T>
 class ExternalSorter {
   static_assert(std::is_trivially_copyable_v<T>);
@@ -45,6 +46,18 @@ class ExternalSorter {
   Status add(const T& value) {
     buffer_.push_back(value);
     if (buffer_.size() >= capacity_) return write_run();
+    return Status::OK();
+  }
+
+  // Adds `sorted` (ascending) as a run of its own, written as is, and
+  // empties it: for callers that sort their batches on their own threads
+  // and hand them over under a lock. Its memory is the caller's.
+  Status add_run(std::vector<T>* sorted) {
+    if (unique_) {
+      sorted->erase(std::unique(sorted->begin(), sorted->end()), sorted->end());
+    }
+    NEARDUP_RETURN_IF_ERROR(write_sorted(*sorted));
+    sorted->clear();
     return Status::OK();
   }
 
@@ -80,8 +93,11 @@ class ExternalSorter {
   static constexpr size_t kMinBudget = size_t{64} << 10;
   static constexpr size_t kMinReadBuffer = size_t{4} << 10;
 
+  // Runs merged at once, and so files open: at most kMaxFanIn.
+  static constexpr size_t kMaxFanIn = 128;
+
   size_t max_fan_in() const {
-    return std::max<size_t>(2, budget_ / kMinReadBuffer);
+    return std::clamp<size_t>(budget_ / kMinReadBuffer, 2, kMaxFanIn);
   }
 
   void sort_buffer() {
@@ -94,14 +110,22 @@ class ExternalSorter {
   Status write_run() {
     if (buffer_.empty()) return Status::OK();
     sort_buffer();
+    NEARDUP_RETURN_IF_ERROR(write_sorted(buffer_));
+    buffer_.clear();
+    return Status::OK();
+  }
+
+  Status write_sorted(const std::vector<T>& values) {
+    if (values.empty()) return Status::OK();
     Result<std::unique_ptr<TempFile>> file = TempFile::Create(space_);
     if (!file.ok()) return file.status();
     NEARDUP_RETURN_IF_ERROR(
-        (*file)->append(buffer_.data(), buffer_.size() * sizeof(T)));
+        (*file)->append(values.data(), values.size() * sizeof(T)));
     NEARDUP_RETURN_IF_ERROR((*file)->flush());
     runs_.push_back(std::move(file).value());
     ++runs_written_;
-    buffer_.clear();
+    // Bounds the files open (one per run) while values are still added.
+    if (runs_.size() >= 2 * max_fan_in()) return merge_some();
     return Status::OK();
   }
 
