@@ -159,9 +159,9 @@ TEST(ExternalLshTest, BandsAreSortedOnDiskOnlyWhenTheyDoNotFit) {
             0u);
   ExternalLshBudget tiny = ExternalLshBudget::FromLimit(1 << 30);
   tiny.band_entries = 1;
-  EXPECT_EQ(on_disk(records, empty, layout, 0, tiny, &space)
-                .external_band_sorts,
-            static_cast<uint64_t>(layout.bands));
+  EXPECT_EQ(
+      on_disk(records, empty, layout, 0, tiny, &space).external_band_sorts,
+      static_cast<uint64_t>(layout.bands));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "spill/temp_file.h"
@@ -52,17 +53,17 @@ TEST(ExternalSortTest, ManyRunsMergeInSeveralPassesToTheSortedValues) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
-// Runs sorted by the caller, far more than may be open at once (2 x 16 at
-// a 64 KiB budget): they are merged while still being added, and the
-// values come out as one sort of them all, without repeats.
+// Runs sorted by the caller, more than may be open at once (at most 1024):
+// they are merged while still being added, and the values come out as one
+// sort of them all, without repeats.
 TEST(ExternalSortTest, RunsAddedSortedAreMergedWhileAdding) {
   testing::TempDir dir;
   TempSpace space(dir.path().string());
-  const std::vector<uint64_t> values = random_values(200000, 30000, 4);
+  const std::vector<uint64_t> values = random_values(120000, 30000, 4);
   ExternalSorter<uint64_t> sorter(&space, 64 << 10, /*unique=*/true);
-  for (size_t at = 0; at < values.size(); at += 500) {
+  for (size_t at = 0; at < values.size(); at += 100) {
     std::vector<uint64_t> run(values.begin() + static_cast<long>(at),
-                              values.begin() + static_cast<long>(at + 500));
+                              values.begin() + static_cast<long>(at + 100));
     std::sort(run.begin(), run.end());
     ASSERT_TRUE(sorter.add_run(&run).ok());
     EXPECT_TRUE(run.empty());
@@ -74,12 +75,57 @@ TEST(ExternalSortTest, RunsAddedSortedAreMergedWhileAdding) {
   ASSERT_TRUE(sorter.status().ok()) << sorter.status().to_string();
   std::vector<uint64_t> expected = values;
   std::sort(expected.begin(), expected.end());
-  expected.erase(std::unique(expected.begin(), expected.end()),
-                 expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
   EXPECT_EQ(out, expected);
-  EXPECT_EQ(sorter.runs_written(), 400u);
-  // Merged down to 32 runs at a time: far fewer bytes held than written.
+  EXPECT_EQ(sorter.runs_written(), 1200u);
+  // Merged while adding and again by finish(): bytes written more than
+  // twice.
   EXPECT_GT(space.written_bytes(), 2 * values.size() * 8);
+}
+
+// Disjoint ranges, merged on two threads at once, give the whole sort in
+// pieces: from runs on disk and from memory, with and without repeats.
+TEST(ExternalSortTest, RangesMergedOnThreadsCoverTheSort) {
+  testing::TempDir dir;
+  TempSpace space(dir.path().string());
+  const std::vector<uint64_t> values = random_values(120000, 40000, 6);
+  for (size_t budget : {size_t{64} << 10, size_t{64} << 20}) {
+    for (bool unique : {false, true}) {
+      SCOPED_TRACE(std::to_string(budget) + (unique ? " unique" : ""));
+      ExternalSorter<uint64_t> sorter(&space, budget, unique);
+      for (uint64_t v : values) ASSERT_TRUE(sorter.add(v).ok());
+      ASSERT_TRUE(sorter.finish().ok());
+      EXPECT_EQ(sorter.runs_written() > 0, budget < (size_t{1} << 20));
+      // Bounds inside the values' span and beyond it, one range empty.
+      const std::vector<uint64_t> bounds = {0,     7,     7,     1000,    12345,
+                                            20000, 39999, 40000, 1u << 30};
+      std::vector<std::vector<uint64_t>> pieces(bounds.size() - 1);
+      std::vector<std::thread> threads;
+      for (int t = 0; t < 2; ++t) {
+        threads.emplace_back([&, t] {
+          for (size_t r = static_cast<size_t>(t); r + 1 < bounds.size();
+               r += 2) {
+            auto merge = sorter.range(bounds[r], bounds[r + 1], 16 << 10);
+            uint64_t v = 0;
+            while (merge.next(&v)) pieces[r].push_back(v);
+            EXPECT_TRUE(merge.status().ok());
+          }
+        });
+      }
+      for (std::thread& t : threads) t.join();
+      std::vector<uint64_t> joined;
+      for (const auto& p : pieces)
+        joined.insert(joined.end(), p.begin(), p.end());
+      std::vector<uint64_t> expected = values;
+      std::sort(expected.begin(), expected.end());
+      if (unique) {
+        expected.erase(std::unique(expected.begin(), expected.end()),
+                       expected.end());
+      }
+      EXPECT_EQ(joined, expected);
+      EXPECT_TRUE(pieces[1].empty());  // [7, 7)
+    }
+  }
 }
 
 TEST(ExternalSortTest, UniqueDropsRepeatsWithinAndAcrossRuns) {

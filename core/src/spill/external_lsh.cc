@@ -264,44 +264,87 @@ Status all_bucket_pairs(const SketchFile& sketches,
   const size_t share = budget / (2 * static_cast<size_t>(threads));
   std::mutex mu;
   Status failure;
-  parallel_ranges(
-      static_cast<size_t>(sketches.bands()), 1, threads,
-      [&](size_t begin, size_t end) {
-        for (size_t band = begin; band < end; ++band) {
-          ExternalSorter<BandEntry> sorter(space, share, /*unique=*/false,
-                                           sort);
-          Status s = add_band_entries(sketches, empty, static_cast<int>(band),
-                                      &sorter);
-          if (s.ok()) s = band_bucket_pairs(&sorter, sink);
-          std::lock_guard<std::mutex> lock(mu);
-          *external_sorts += sorter.runs_written() > 0;
-          if (failure.ok()) failure = s;
-        }
-      });
+  parallel_ranges(static_cast<size_t>(sketches.bands()), 1, threads,
+                  [&](size_t begin, size_t end) {
+                    for (size_t band = begin; band < end; ++band) {
+                      ExternalSorter<BandEntry> sorter(space, share,
+                                                       /*unique=*/false, sort);
+                      Status s = add_band_entries(
+                          sketches, empty, static_cast<int>(band), &sorter);
+                      if (s.ok()) s = band_bucket_pairs(&sorter, sink);
+                      std::lock_guard<std::mutex> lock(mu);
+                      *external_sorts += sorter.runs_written() > 0;
+                      if (failure.ok()) failure = s;
+                    }
+                  });
   return failure;
 }
 
-// The block join: the distinct bucket pairs, in ascending order, checked
-// for min_equal equal entries against the records on disk. A block of
-// first members is read at once; pairs whose second member is in it are
-// checked in batches, the others wait, grouped by window of second
-// members, until the block ends or they fill their buffer.
+// A pair kept by the join and its equal entries: 10 bytes, as the kept
+// pairs are most of what the join holds.
+struct __attribute__((packed)) KeptPair {
+  uint64_t pair;
+  uint16_t equal;
+  bool operator<(const KeptPair& o) const { return pair < o.pair; }
+  bool operator==(const KeptPair& o) const { return pair == o.pair; }
+};
+
+// The pairs the join keeps, from any thread, sorted externally within the
+// pair sort's share (its own buffer is freed by then), so that only the
+// result takes 10 bytes a pair.
+class KeptPairs {
+ public:
+  KeptPairs(TempSpace* space, size_t budget)
+      : sorter_(space, budget, /*unique=*/false) {}
+  // Adds a batch. Thread-safe.
+  Status add(const std::vector<KeptPair>& batch) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const KeptPair& k : batch) {
+      if (failure_.ok()) failure_ = sorter_.add(k);
+    }
+    count_ += batch.size();
+    return failure_;
+  }
+  // Writes the pairs, ascending, and their equal entries to `result`.
+  Status finish(ExternalLshResult* result) {
+    NEARDUP_RETURN_IF_ERROR(failure_);
+    NEARDUP_RETURN_IF_ERROR(sorter_.finish());
+    result->pairs.resize(count_);
+    result->equal.resize(count_);
+    KeptPair k;
+    for (size_t i = 0; i < count_ && sorter_.next(&k); ++i) {
+      result->pairs[i] = k.pair;
+      result->equal[i] = k.equal;
+    }
+    return sorter_.status();
+  }
+
+ private:
+  std::mutex mu_;
+  ExternalSorter<KeptPair> sorter_;
+  size_t count_ = 0;
+  Status failure_;
+};
+
+// The block join of one range of first members, on one thread: the
+// distinct bucket pairs, in ascending order, checked for min_equal equal
+// entries against the records on disk. A block of first members is read
+// at once; pairs whose second member is in it are checked in batches, the
+// others wait, grouped by window of second members, until the block ends
+// or they fill their buffer.
 class PairCheck {
  public:
   PairCheck(const SketchFile& sketches, int min_equal,
-            const ExternalLshBudget& budget, int threads, TempSpace* space,
-            ExternalLshResult* result)
+            const ExternalLshBudget& budget, KeptPairs* kept)
       : sketches_(sketches),
         record_(static_cast<size_t>(sketches.signature_length())),
         length_(sketches.signature_length()),
         min_equal_(min_equal),
-        threads_(threads),
         block_docs_(std::max<size_t>(1, budget.block / record_)),
         far_capacity_(std::max<size_t>(kBatch, budget.far_pairs / 16)),
         window_shift_(
             std::bit_width(std::max<size_t>(1, budget.window / record_)) - 1),
-        result_(result),
-        kept_(space, budget.pairs, /*unique=*/false) {}
+        kept_(kept) {}
 
   Status add(uint64_t pair) {
     if (static_cast<DocId>(pair >> 32) >= block_end_) {
@@ -318,34 +361,17 @@ class PairCheck {
     return Status::OK();
   }
 
-  // Checks the pairs left; the kept ones in ascending order.
+  // Checks the pairs left.
   Status finish() {
     NEARDUP_RETURN_IF_ERROR(check_far());
-    NEARDUP_RETURN_IF_ERROR(kept_error_);
-    NEARDUP_RETURN_IF_ERROR(kept_.finish());
-    result_->pairs.resize(kept_count_);
-    result_->equal.resize(kept_count_);
-    Kept k;
-    for (size_t i = 0; i < kept_count_ && kept_.next(&k); ++i) {
-      result_->pairs[i] = k.pair;
-      result_->equal[i] = k.equal;
-    }
-    return kept_.status();
+    return failure_;
   }
 
  private:
-  // Pairs per parallel batch of checks.
+  // Pairs per batch of checks.
   static constexpr size_t kBatch = size_t{1} << 16;
   // How far ahead (in pairs) the records are fetched into the cache.
   static constexpr size_t kPrefetch = 8;
-
-  // 10 bytes: the kept pairs are most of what the join holds.
-  struct __attribute__((packed)) Kept {
-    uint64_t pair;
-    uint16_t equal;
-    bool operator<(const Kept& o) const { return pair < o.pair; }
-    bool operator==(const Kept& o) const { return pair == o.pair; }
-  };
 
   const uint8_t* block_record(DocId doc) const {
     return block_.data() + size_t{doc - block_begin_} * record_;
@@ -360,36 +386,29 @@ class PairCheck {
                                      block_.data());
   }
 
-  // Checks `n` pairs on up to threads_ threads: record(i, &a, &b) gives
-  // the i-th pair's records, first member first.
+  // Checks `n` pairs: record(i, &a, &b) gives the i-th pair's records,
+  // first member first.
   template <typename Records>
   void check_all(size_t n, Records record) {
-    std::mutex mu;
-    parallel_ranges(n, kBatch / 4, threads_, [&](size_t begin, size_t end) {
-      std::vector<Kept> kept;
-      for (size_t i = begin; i < end; ++i) {
-        if (i + kPrefetch < end) {
-          const uint8_t *a, *b;
-          record(i + kPrefetch, &a, &b);
-          for (int at = 0; at < length_; at += 64) {
-            __builtin_prefetch(a + at);
-            __builtin_prefetch(b + at);
-          }
-        }
+    kept_batch_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kPrefetch < n) {
         const uint8_t *a, *b;
-        const uint64_t pair = record(i, &a, &b);
-        const int equal = equal_entries({a, static_cast<size_t>(length_)},
-                                        {b, static_cast<size_t>(length_)});
-        if (min_equal_ <= 0 || (min_equal_ <= length_ && equal >= min_equal_)) {
-          kept.push_back({pair, static_cast<uint16_t>(equal)});
+        record(i + kPrefetch, &a, &b);
+        for (int at = 0; at < length_; at += 64) {
+          __builtin_prefetch(a + at);
+          __builtin_prefetch(b + at);
         }
       }
-      std::lock_guard<std::mutex> lock(mu);
-      for (const Kept& k : kept) {
-        if (kept_error_.ok()) kept_error_ = kept_.add(k);
+      const uint8_t *a, *b;
+      const uint64_t pair = record(i, &a, &b);
+      const int equal = equal_entries({a, static_cast<size_t>(length_)},
+                                      {b, static_cast<size_t>(length_)});
+      if (min_equal_ <= 0 || (min_equal_ <= length_ && equal >= min_equal_)) {
+        kept_batch_.push_back({pair, static_cast<uint16_t>(equal)});
       }
-      kept_count_ += kept.size();
-    });
+    }
+    if (failure_.ok()) failure_ = kept_->add(kept_batch_);
   }
 
   void check_near() {
@@ -435,19 +454,16 @@ class PairCheck {
 
   const SketchFile& sketches_;
   const size_t record_;
-  const int length_, min_equal_, threads_;
+  const int length_, min_equal_;
   const size_t block_docs_, far_capacity_;
   const int window_shift_;
-  ExternalLshResult* result_;
+  KeptPairs* kept_;
+  std::vector<KeptPair> kept_batch_;
+  Status failure_;  // of adding to kept_
   DocId block_begin_ = 0, block_end_ = 0;
   std::vector<uint8_t> block_, window_;
   std::vector<uint64_t> near_;  // (a << 32 | b)
   std::vector<uint64_t> far_;   // (b << 32 | a)
-  // The kept pairs, sorted within the pair sort's share (its own buffer
-  // is freed by then), so that only the results take 10 bytes a pair.
-  ExternalSorter<Kept> kept_;
-  size_t kept_count_ = 0;
-  Status kept_error_;
 };
 
 }  // namespace
@@ -460,20 +476,46 @@ Status external_band_candidates(const SketchFile& sketches,
   // The band step's pair batches share the pair sort's budget; the sorter
   // itself only merges their runs.
   ExternalSorter<uint64_t> pairs(space, budget.pairs, /*unique=*/true);
-  PairSink sink(&pairs, budget.pairs / sizeof(uint64_t) /
-                            static_cast<size_t>(threads));
+  PairSink sink(&pairs,
+                budget.pairs / sizeof(uint64_t) / static_cast<size_t>(threads));
   NEARDUP_RETURN_IF_ERROR(all_bucket_pairs(sketches, empty, budget.band_entries,
                                            threads, space, &sink,
                                            &result->external_band_sorts));
   NEARDUP_RETURN_IF_ERROR(pairs.finish());
-  PairCheck check(sketches, min_equal, budget, threads, space, result);
-  uint64_t pair = 0;
-  while (pairs.next(&pair)) {
-    ++result->bucket_pairs;
-    NEARDUP_RETURN_IF_ERROR(check.add(pair));
-  }
-  NEARDUP_RETURN_IF_ERROR(pairs.status());
-  return check.finish();
+  // The join in parts of the first members' range, each merged from the
+  // runs and checked on one thread within its share of the budget; more
+  // parts than threads, as earlier documents have more later partners.
+  const size_t parts = threads == 1 ? 1 : 4 * static_cast<size_t>(threads);
+  const size_t docs = sketches.size();
+  ExternalLshBudget share = budget;
+  share.block /= static_cast<size_t>(threads);
+  share.far_pairs /= static_cast<size_t>(threads);
+  share.window /= static_cast<size_t>(threads);
+  KeptPairs kept(space, budget.pairs);
+  std::mutex mu;
+  Status failure;
+  parallel_ranges(parts, 1, threads, [&](size_t begin, size_t end) {
+    for (size_t part = begin; part < end; ++part) {
+      const uint64_t lo = uint64_t{part * docs / parts} << 32;
+      const uint64_t hi = uint64_t{(part + 1) * docs / parts} << 32;
+      auto merge =
+          pairs.range(lo, hi, budget.pairs / static_cast<size_t>(threads));
+      PairCheck check(sketches, min_equal, share, &kept);
+      uint64_t pair = 0, distinct = 0;
+      Status s;
+      while (s.ok() && merge.next(&pair)) {
+        ++distinct;
+        s = check.add(pair);
+      }
+      if (s.ok()) s = merge.status();
+      if (s.ok()) s = check.finish();
+      std::lock_guard<std::mutex> lock(mu);
+      result->bucket_pairs += distinct;
+      if (failure.ok()) failure = s;
+    }
+  });
+  NEARDUP_RETURN_IF_ERROR(failure);
+  return kept.finish(result);
 }
 
 }  // namespace neardup::internal

@@ -102,7 +102,7 @@ struct ExternalLshResult {
   // | b) with a < b, ascending, and their equal entries.
   std::vector<uint64_t> pairs;
   std::vector<uint16_t> equal;
-  uint64_t bucket_pairs = 0;  // distinct pairs sharing a bucket
+  uint64_t bucket_pairs = 0;         // distinct pairs sharing a bucket
   uint64_t external_band_sorts = 0;  // bands sorted in runs on disk
 };
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <queue>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -24,11 +25,21 @@ namespace neardup::internal {
 // add() the values, finish(), then next() until it returns false, then
 // check status(). With `unique`, equal values come out once. Memory: about
 // `budget_bytes` (at least 4 KiB per run merged at once, so a small budget
-// merges in several passes). At most 256 runs, each an open file, wait to
-// be merged. Not thread-safe; `sort` may use threads.
+// merges in several passes). At most max_open_temp_files() runs, each an
+// open file, wait to be merged. Not thread-safe; `sort` may use threads.
 template <typename T>
 class ExternalSorter {
   static_assert(std::is_trivially_copyable_v<T>);
+
+  struct Later {
+    // Ties by run: the same order whatever the heap does.
+    bool operator()(const std::pair<T, size_t>& a,
+                    const std::pair<T, size_t>& b) const {
+      if (b.first < a.first) return true;
+      if (a.first < b.first) return false;
+      return a.second > b.second;
+    }
+  };
 
  public:
   using SortFn = std::function<void(std::vector<T>*)>;
@@ -38,6 +49,7 @@ class ExternalSorter {
       : space_(space),
         budget_(std::max(budget_bytes, kMinBudget)),
         capacity_(budget_ / sizeof(T)),
+        max_runs_(max_open_temp_files()),
         unique_(unique),
         sort_(sort ? std::move(sort) : [](std::vector<T>* v) {
           std::sort(v->begin(), v->end());
@@ -70,12 +82,14 @@ class ExternalSorter {
     NEARDUP_RETURN_IF_ERROR(write_run());
     std::vector<T>().swap(buffer_);
     while (runs_.size() > max_fan_in()) NEARDUP_RETURN_IF_ERROR(merge_some());
-    open_readers(runs_.size());
     return Status::OK();
   }
 
   // The next value in ascending order; false at the end or on an error.
   bool next(T* out) {
+    if (!runs_.empty() && readers_.empty() && status_.ok()) {
+      open_readers(runs_.size());
+    }
     while (true) {
       if (!take(out)) return false;
       if (!unique_ || !has_last_ || !(*out == last_)) break;
@@ -86,18 +100,122 @@ class ExternalSorter {
   }
 
   const Status& status() const { return status_; }
+
+  // The values v with lo <= v < hi, ascending (once each with `unique`),
+  // read independently of next() and of other ranges: after finish(),
+  // disjoint ranges can be merged on separate threads, each through its
+  // own RangeMerge. Reads at most `buffer_bytes` at a time.
+  class RangeMerge {
+   public:
+    bool next(T* out) {
+      while (take(out)) {
+        if (!unique_ || !has_last_ || !(*out == last_)) {
+          last_ = *out;
+          has_last_ = true;
+          return true;
+        }
+      }
+      return false;
+    }
+    const Status& status() const { return status_; }
+
+   private:
+    friend class ExternalSorter;
+    bool take(T* out) {
+      if (readers_.empty()) {
+        if (memory_.empty()) return false;
+        *out = memory_.front();
+        memory_ = memory_.subspan(1);
+        return true;
+      }
+      if (heap_.empty() || !status_.ok()) return false;
+      auto [value, run] = heap_.top();
+      heap_.pop();
+      *out = value;
+      T following;
+      if (readers_[run].next(&following, sizeof(T))) {
+        heap_.push({following, run});
+      } else if (!readers_[run].status().ok()) {
+        status_ = readers_[run].status();
+        return false;
+      }
+      return true;
+    }
+    bool unique_ = false;
+    std::span<const T> memory_;  // the values, when nothing was written
+    std::vector<TempFileReader> readers_;
+    std::priority_queue<std::pair<T, size_t>, std::vector<std::pair<T, size_t>>,
+                        Later>
+        heap_;
+    T last_{};
+    bool has_last_ = false;
+    Status status_;
+  };
+  // REQUIRES: finish() succeeded and next() not called. Thread-safe.
+  RangeMerge range(const T& lo, const T& hi, size_t buffer_bytes) const {
+    RangeMerge merge;
+    merge.unique_ = unique_;
+    if (runs_.empty()) {
+      const auto begin = std::lower_bound(buffer_.begin(), buffer_.end(), lo);
+      const auto end = std::lower_bound(begin, buffer_.end(), hi);
+      merge.memory_ = std::span<const T>(buffer_).subspan(
+          static_cast<size_t>(begin - buffer_.begin()),
+          static_cast<size_t>(end - begin));
+      return merge;
+    }
+    const size_t each =
+        std::max(kMinReadBuffer, buffer_bytes / (runs_.size() + 1));
+    for (size_t i = 0; i < runs_.size(); ++i) {
+      uint64_t begin = 0, end = 0;
+      Status s = bound_in_run(i, lo, &begin);
+      if (s.ok()) s = bound_in_run(i, hi, &end);
+      if (!s.ok()) {
+        merge.status_ = s;
+        return merge;
+      }
+      merge.readers_.emplace_back(runs_[i].get(), begin * sizeof(T),
+                                  end * sizeof(T), each);
+      T value;
+      if (merge.readers_[i].next(&value, sizeof(T))) {
+        merge.heap_.push({value, i});
+      }
+      if (!merge.readers_[i].status().ok()) {
+        merge.status_ = merge.readers_[i].status();
+      }
+    }
+    return merge;
+  }
+
   // Runs written (0: sorted in memory).
   size_t runs_written() const { return runs_written_; }
 
  private:
   static constexpr size_t kMinBudget = size_t{64} << 10;
+
+  // Sets `*at` to the index of the first value >= `bound` in run `run`: a
+  // binary search by reads of one value.
+  Status bound_in_run(size_t run, const T& bound, uint64_t* at) const {
+    uint64_t lo = 0, hi = runs_[run]->size() / sizeof(T);
+    while (lo < hi) {
+      const uint64_t mid = lo + (hi - lo) / 2;
+      T value;
+      NEARDUP_RETURN_IF_ERROR(
+          runs_[run]->read(mid * sizeof(T), &value, sizeof(T)));
+      if (value < bound) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    *at = lo;
+    return Status::OK();
+  }
   static constexpr size_t kMinReadBuffer = size_t{4} << 10;
 
-  // Runs merged at once, and so files open: at most kMaxFanIn.
-  static constexpr size_t kMaxFanIn = 128;
-
+  // Runs merged at once: each with a read buffer of at least 4 KiB, and
+  // at most half the runs that may be open.
   size_t max_fan_in() const {
-    return std::clamp<size_t>(budget_ / kMinReadBuffer, 2, kMaxFanIn);
+    return std::clamp<size_t>(budget_ / kMinReadBuffer, 2, max_runs_ / 2);
   }
 
   void sort_buffer() {
@@ -125,7 +243,7 @@ class ExternalSorter {
     runs_.push_back(std::move(file).value());
     ++runs_written_;
     // Bounds the files open (one per run) while values are still added.
-    if (runs_.size() >= 2 * max_fan_in()) return merge_some();
+    if (runs_.size() >= max_runs_) return merge_some();
     return Status::OK();
   }
 
@@ -180,18 +298,9 @@ class ExternalSorter {
     return true;
   }
 
-  struct Later {
-    // Ties by run: the same order whatever the heap does.
-    bool operator()(const std::pair<T, size_t>& a,
-                    const std::pair<T, size_t>& b) const {
-      if (b.first < a.first) return true;
-      if (a.first < b.first) return false;
-      return a.second > b.second;
-    }
-  };
-
   TempSpace* space_;
   const size_t budget_, capacity_;
+  const size_t max_runs_;  // files open at once
   const bool unique_;
   const SortFn sort_;
   std::vector<T> buffer_;

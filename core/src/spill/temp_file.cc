@@ -1,5 +1,6 @@
 #include "spill/temp_file.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,14 @@ namespace {
 constexpr size_t kWriteBuffer = size_t{1} << 20;
 
 }  // namespace
+
+size_t max_open_temp_files() {
+  struct rlimit limit;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 16;
+  const uint64_t soft =
+      limit.rlim_cur == RLIM_INFINITY ? uint64_t{1} << 20 : limit.rlim_cur;
+  return static_cast<size_t>(std::clamp<uint64_t>(soft / 8, 16, 1024));
+}
 
 void TempSpace::add(uint64_t bytes) {
   const uint64_t held = held_.fetch_add(bytes) + bytes;

@@ -61,6 +61,10 @@ class TempFile {
   std::vector<char> buffer_;
 };
 
+// How many temporary files one sort may hold open: an eighth of the
+// process's limit on open files (RLIMIT_NOFILE), within [16, 1024].
+size_t max_open_temp_files();
+
 // Reads a TempFile from `offset` to `end` in buffered pieces.
 class TempFileReader {
  public:
