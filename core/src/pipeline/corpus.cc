@@ -3,12 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-
 #include "neardup/fingerprint.h"
 #include "neardup/lsh.h"
+#include "spill/temp_file.h"
 
 namespace neardup::internal {
 
@@ -64,12 +61,7 @@ Status Corpus::spill_sketches(TempSpace* space, int bands, int rows) {
     NEARDUP_RETURN_IF_ERROR((*file)->append(signatures[doc]));
   }
   signatures = SignatureTable(signatures.length());
-#ifdef __GLIBC__
-  // The records' blocks were allocated on whichever threads ran the
-  // collector, in glibc's per-thread arenas, where freed memory stays
-  // resident (measured: about 1 GB of a 2 GB limit) unless trimmed.
-  malloc_trim(0);
-#endif
+  release_free_memory();
   sketch_file = std::move(file).value();
   return Status::OK();
 }

@@ -652,6 +652,7 @@ Status minhash_candidates(tbb::task_arena& arena, const Corpus& corpus,
       *corpus.sketch_file, corpus.empty, keep,
       internal::ExternalLshBudget::FromLimit(search_limit), stats->threads,
       space, &found));
+  internal::release_free_memory();
   stats->candidate_pairs = found.bucket_pairs;
   stats->external_band_sorts = found.external_band_sorts;
   *candidates = std::move(found.pairs);
@@ -676,6 +677,9 @@ Status find_minhash_pairs(tbb::task_arena& arena, const DedupOptions& options,
                                              memory_limit, space, stats,
                                              &candidates, &equal));
   std::vector<uint64_t> borderline;
+  borderline.reserve(static_cast<size_t>(
+      std::count_if(equal.begin(), equal.end(),
+                    [&](uint16_t e) { return e < bounds.sure; })));
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (equal[i] < bounds.sure) borderline.push_back(candidates[i]);
   }

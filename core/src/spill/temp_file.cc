@@ -3,6 +3,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -18,6 +22,12 @@ namespace {
 constexpr size_t kWriteBuffer = size_t{1} << 20;
 
 }  // namespace
+
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 size_t max_open_temp_files() {
   struct rlimit limit;
