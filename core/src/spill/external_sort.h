@@ -85,28 +85,12 @@ class ExternalSorter {
     return Status::OK();
   }
 
-  // The next value in ascending order; false at the end or on an error.
-  bool next(T* out) {
-    if (!runs_.empty() && readers_.empty() && status_.ok()) {
-      open_readers(runs_.size());
-    }
-    while (true) {
-      if (!take(out)) return false;
-      if (!unique_ || !has_last_ || !(*out == last_)) break;
-    }
-    last_ = *out;
-    has_last_ = true;
-    return true;
-  }
-
-  const Status& status() const { return status_; }
-
-  // The values v with lo <= v < hi, ascending (once each with `unique`),
-  // read independently of next() and of other ranges: after finish(),
-  // disjoint ranges can be merged on separate threads, each through its
-  // own RangeMerge. Reads at most `buffer_bytes` at a time.
+  // A merge of sorted values: of the runs (or of the values kept in
+  // memory), between optional bounds, with repeats dropped if the sorter
+  // drops them. Used by one thread.
   class RangeMerge {
    public:
+    // The next value in ascending order; false at the end or on an error.
     bool next(T* out) {
       while (take(out)) {
         if (!unique_ || !has_last_ || !(*out == last_)) {
@@ -151,39 +135,28 @@ class ExternalSorter {
     bool has_last_ = false;
     Status status_;
   };
-  // REQUIRES: finish() succeeded and next() not called. Thread-safe.
+
+  // The next value in ascending order; false at the end or on an error.
+  // REQUIRES: finish() succeeded.
+  bool next(T* out) {
+    if (!all_) {
+      all_ = std::make_unique<RangeMerge>(
+          runs_.empty() ? merge_memory(nullptr, nullptr)
+                        : merge_runs(runs_.size(), nullptr, nullptr, budget_));
+    }
+    return all_->next(out);
+  }
+
+  Status status() const { return all_ ? all_->status() : Status::OK(); }
+
+  // The values v with lo <= v < hi, ascending (once each with `unique`),
+  // read independently of next() and of other ranges: after finish(),
+  // disjoint ranges can be merged on separate threads, each through its
+  // own RangeMerge. Reads at most about `buffer_bytes` at a time.
+  // REQUIRES: finish() succeeded. Thread-safe.
   RangeMerge range(const T& lo, const T& hi, size_t buffer_bytes) const {
-    RangeMerge merge;
-    merge.unique_ = unique_;
-    if (runs_.empty()) {
-      const auto begin = std::lower_bound(buffer_.begin(), buffer_.end(), lo);
-      const auto end = std::lower_bound(begin, buffer_.end(), hi);
-      merge.memory_ = std::span<const T>(buffer_).subspan(
-          static_cast<size_t>(begin - buffer_.begin()),
-          static_cast<size_t>(end - begin));
-      return merge;
-    }
-    const size_t each =
-        std::max(kMinReadBuffer, buffer_bytes / (runs_.size() + 1));
-    for (size_t i = 0; i < runs_.size(); ++i) {
-      uint64_t begin = 0, end = 0;
-      Status s = bound_in_run(i, lo, &begin);
-      if (s.ok()) s = bound_in_run(i, hi, &end);
-      if (!s.ok()) {
-        merge.status_ = s;
-        return merge;
-      }
-      merge.readers_.emplace_back(runs_[i].get(), begin * sizeof(T),
-                                  end * sizeof(T), each);
-      T value;
-      if (merge.readers_[i].next(&value, sizeof(T))) {
-        merge.heap_.push({value, i});
-      }
-      if (!merge.readers_[i].status().ok()) {
-        merge.status_ = merge.readers_[i].status();
-      }
-    }
-    return merge;
+    return runs_.empty() ? merge_memory(&lo, &hi)
+                         : merge_runs(runs_.size(), &lo, &hi, buffer_bytes);
   }
 
   // Runs written (0: sorted in memory).
@@ -247,55 +220,65 @@ class ExternalSorter {
     return Status::OK();
   }
 
-  void open_readers(size_t count) {
-    readers_.clear();
-    heap_ = {};
-    const size_t each = std::max(kMinReadBuffer, budget_ / (count + 1));
+  // A merge of the values kept in memory, from `lo` and below `hi` when
+  // given.
+  RangeMerge merge_memory(const T* lo, const T* hi) const {
+    RangeMerge merge;
+    merge.unique_ = unique_;
+    const auto begin =
+        lo ? std::lower_bound(buffer_.begin(), buffer_.end(), *lo)
+           : buffer_.begin();
+    const auto end =
+        hi ? std::lower_bound(begin, buffer_.end(), *hi) : buffer_.end();
+    merge.memory_ = std::span<const T>(buffer_).subspan(
+        static_cast<size_t>(begin - buffer_.begin()),
+        static_cast<size_t>(end - begin));
+    return merge;
+  }
+
+  // A merge of the first `count` runs, from `lo` and below `hi` when given.
+  RangeMerge merge_runs(size_t count, const T* lo, const T* hi,
+                        size_t buffer_bytes) const {
+    RangeMerge merge;
+    merge.unique_ = unique_;
+    const size_t each = std::max(kMinReadBuffer, buffer_bytes / (count + 1));
     for (size_t i = 0; i < count; ++i) {
-      readers_.emplace_back(runs_[i].get(), 0, runs_[i]->size(), each);
+      uint64_t begin = 0, end = runs_[i]->size() / sizeof(T);
+      Status s = lo ? bound_in_run(i, *lo, &begin) : Status::OK();
+      if (s.ok() && hi) s = bound_in_run(i, *hi, &end);
+      if (!s.ok()) {
+        merge.status_ = s;
+        return merge;
+      }
+      merge.readers_.emplace_back(runs_[i].get(), begin * sizeof(T),
+                                  end * sizeof(T), each);
       T value;
-      if (readers_[i].next(&value, sizeof(T))) heap_.push({value, i});
-      if (!readers_[i].status().ok()) status_ = readers_[i].status();
+      if (merge.readers_[i].next(&value, sizeof(T))) {
+        merge.heap_.push({value, i});
+      }
+      if (!merge.readers_[i].status().ok()) {
+        merge.status_ = merge.readers_[i].status();
+      }
     }
+    return merge;
   }
 
   // Merges the first max_fan_in() runs into one at the end.
   Status merge_some() {
     const size_t count = max_fan_in();
-    open_readers(count);
+    RangeMerge merge = merge_runs(count, nullptr, nullptr, budget_);
     Result<std::unique_ptr<TempFile>> merged = TempFile::Create(space_);
     if (!merged.ok()) return merged.status();
     T value;
-    while (take(&value)) {
+    while (merge.next(&value)) {
       NEARDUP_RETURN_IF_ERROR((*merged)->append(&value, sizeof(T)));
     }
-    NEARDUP_RETURN_IF_ERROR(status_);
+    NEARDUP_RETURN_IF_ERROR(merge.status());
     NEARDUP_RETURN_IF_ERROR((*merged)->flush());
-    readers_.clear();
+    merge = RangeMerge();  // closes its readers before their runs go
     runs_.erase(runs_.begin(), runs_.begin() + static_cast<long>(count));
     runs_.push_back(std::move(merged).value());
     return Status::OK();
-  }
-
-  // The smallest value left, from memory or from the runs' heap.
-  bool take(T* out) {
-    if (readers_.empty()) {
-      if (next_in_buffer_ >= buffer_.size()) return false;
-      *out = buffer_[next_in_buffer_++];
-      return true;
-    }
-    if (heap_.empty() || !status_.ok()) return false;
-    auto [value, run] = heap_.top();
-    heap_.pop();
-    *out = value;
-    T following;
-    if (readers_[run].next(&following, sizeof(T))) {
-      heap_.push({following, run});
-    } else if (!readers_[run].status().ok()) {
-      status_ = readers_[run].status();
-      return false;
-    }
-    return true;
   }
 
   TempSpace* space_;
@@ -304,16 +287,9 @@ class ExternalSorter {
   const bool unique_;
   const SortFn sort_;
   std::vector<T> buffer_;
-  size_t next_in_buffer_ = 0;
   std::vector<std::unique_ptr<TempFile>> runs_;
   size_t runs_written_ = 0;
-  std::vector<TempFileReader> readers_;
-  std::priority_queue<std::pair<T, size_t>, std::vector<std::pair<T, size_t>>,
-                      Later>
-      heap_;
-  T last_{};
-  bool has_last_ = false;
-  Status status_;
+  std::unique_ptr<RangeMerge> all_;  // next()'s merge, made by its first call
 };
 
 }  // namespace neardup::internal
