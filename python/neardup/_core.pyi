@@ -69,8 +69,9 @@ class Options(TypedDict, total=False):
     # Speed only: worker threads (0: all cores), bytes per work chunk.
     threads: int  # 0
     chunk_bytes: int  # 1 MiB
-    # dedup, MinHash: bytes past which sketches and the band search go to
-    # unnamed files in temp_dir (0: 3/4 of RAM; "": $TMPDIR or /tmp).
+    # dedup, MinHash: bytes past which sketches, the band search and the
+    # exact check's shingle sets go to unnamed files in temp_dir (0: 3/4
+    # of RAM; "": $TMPDIR or /tmp).
     memory_limit: int  # 0
     temp_dir: str  # ""
 

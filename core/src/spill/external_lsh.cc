@@ -87,14 +87,14 @@ Status SketchFile::flush() {
   return bands_->flush();
 }
 
-Result<size_t> SketchFile::read_bands(size_t block, int first_band, int count,
-                                      std::vector<uint8_t>* out) const {
+Result<size_t> SketchFile::read_band(size_t block, int band,
+                                     std::vector<uint8_t>* out) const {
   const size_t docs =
       std::min(block_docs_max_, docs_ - block * block_docs_max_);
   const uint64_t start =
       uint64_t{block} * block_docs_max_ * band_bytes() * bands_count_ +
-      uint64_t{docs} * band_bytes() * first_band;
-  out->resize(docs * band_bytes() * count);
+      uint64_t{docs} * band_bytes() * band;
+  out->resize(docs * band_bytes());
   NEARDUP_RETURN_IF_ERROR(bands_->read(start, out->data(), out->size()));
   return docs;
 }
@@ -176,7 +176,7 @@ Status add_band_entries(const SketchFile& sketches,
   const size_t per_band = sketches.band_bytes();
   std::vector<uint8_t> bytes;
   for (size_t block = 0; block < sketches.blocks(); ++block) {
-    Result<size_t> docs = sketches.read_bands(block, band, 1, &bytes);
+    Result<size_t> docs = sketches.read_band(block, band, &bytes);
     if (!docs.ok()) return docs.status();
     const DocId base = static_cast<DocId>(block * sketches.block_docs());
     for (size_t d = 0; d < *docs; ++d) {

@@ -51,11 +51,10 @@ class SketchFile {
     return (docs_ + block_docs_max_ - 1) / block_docs_max_;
   }
   size_t block_docs() const { return block_docs_max_; }
-  // Reads bands [first_band, first_band + count) of block `block` into
-  // `out`, band after band, each band_bytes() per document of the block;
-  // returns the block's documents.
-  Result<size_t> read_bands(size_t block, int first_band, int count,
-                            std::vector<uint8_t>* out) const;
+  // Reads band `band` of block `block` into `out`, band_bytes() per
+  // document of the block; returns the block's documents.
+  Result<size_t> read_band(size_t block, int band,
+                           std::vector<uint8_t>* out) const;
 
  private:
   SketchFile(std::unique_ptr<TempFile> signatures,
@@ -116,8 +115,9 @@ struct ExternalLshResult {
 // - the buckets' pairs are sorted in batches on the bands' threads and
 //   merged without repeats;
 // - a block join reads the first members' signatures a block at a time
-//   and the second members' in ascending windows, and checks the pairs on
-//   up to `threads` threads.
+//   and the second members' in ascending windows, and checks the pairs;
+//   the first members' range is cut into parts, each merged from the pair
+//   runs and checked on one thread.
 // Memory: about the budget's largest step, plus the result's 10 bytes per
 // kept pair. Disk: band entries that do not fit (16 bytes per document of
 // the bands in flight), the pairs (8 bytes each, repeats within a run dropped)
