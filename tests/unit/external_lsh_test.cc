@@ -106,6 +106,14 @@ ExternalLshResult on_disk(const std::vector<std::vector<uint8_t>>& records,
   return result;
 }
 
+// A band step share (24 KiB a thread) that holds about half of 6,000
+// documents' 8-byte band words: bands of short values take a few reads.
+ExternalLshBudget few_reads() {
+  ExternalLshBudget budget = ExternalLshBudget::FromLimit(1 << 20);
+  budget.band_entries = 2 * 24 * 1024;
+  return budget;
+}
+
 TEST(ExternalLshTest, SamePairsAndEqualEntriesAsTheSearchInMemory) {
   testing::TempDir dir;
   for (const Layout layout : kLayouts) {
@@ -124,7 +132,7 @@ TEST(ExternalLshTest, SamePairsAndEqualEntriesAsTheSearchInMemory) {
       in_memory(records, empty, layout, min_equal, &pairs, &equal);
       ASSERT_GT(pairs.size(), 1000u);
       const ExternalLshBudget budgets[] = {
-          tiny, ExternalLshBudget::FromLimit(1 << 20),
+          tiny, few_reads(), ExternalLshBudget::FromLimit(1 << 20),
           ExternalLshBudget::FromLimit(uint64_t{1} << 32)};
       for (const ExternalLshBudget& budget : budgets) {
         const bool small = &budget == &budgets[0];
@@ -157,11 +165,23 @@ TEST(ExternalLshTest, BandsAreSortedOnDiskOnlyWhenTheyDoNotFit) {
                     ExternalLshBudget::FromLimit(1 << 30), &space)
                 .external_band_sorts,
             0u);
+  // Band 0's crowd of equal values is one partition larger than the share
+  // by itself, so that band alone is sorted in runs; the others take a few
+  // reads, as their words do not fit in one.
+  EXPECT_EQ(on_disk(records, empty, layout, 0, few_reads(), &space)
+                .external_band_sorts,
+            1u);
   ExternalLshBudget tiny = ExternalLshBudget::FromLimit(1 << 30);
   tiny.band_entries = 1;
   EXPECT_EQ(
       on_disk(records, empty, layout, 0, tiny, &space).external_band_sorts,
       static_cast<uint64_t>(layout.bands));
+  // Values of 64 bits (long bands) are always sorted by the external sort.
+  const Layout long_bands = kLayouts[1];
+  const auto long_records = make_records(6000, 9, long_bands, &empty);
+  EXPECT_EQ(on_disk(long_records, empty, long_bands, 0, few_reads(), &space)
+                .external_band_sorts,
+            static_cast<uint64_t>(long_bands.bands));
 }
 
 }  // namespace

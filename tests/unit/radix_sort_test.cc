@@ -42,5 +42,28 @@ TEST(RadixSortTest, SortByHighWordIsStable) {
   }
 }
 
+TEST(RadixSortTest, PartitionByHighWordGroupsBlocksInOrder) {
+  std::mt19937_64 rng(3);
+  for (size_t n : {0, 1, 2, 1000, 100000}) {
+    for (int shift : {0, 4, 20}) {
+      std::vector<uint64_t> v(n);
+      for (uint64_t& x : v) x = (rng() % 3000) << 32 | (rng() & 0xffffffff);
+      std::vector<uint64_t> want = v;
+      partition_by_high_word(&v, shift);
+      // The same values, and their blocks ascending.
+      std::vector<uint64_t> got = v;
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+      EXPECT_EQ(got, want) << n << " " << shift;
+      EXPECT_TRUE(std::is_sorted(v.begin(), v.end(),
+                                 [&](uint64_t a, uint64_t b) {
+                                   return (a >> 32 >> shift) <
+                                          (b >> 32 >> shift);
+                                 }))
+          << n << " " << shift;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace neardup::internal

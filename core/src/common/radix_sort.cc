@@ -87,14 +87,29 @@ void sort_by_high_word_stable(std::vector<uint64_t>* v,
 
 void partition_by_high_word(std::vector<uint64_t>* v, int shift) {
   if (v->size() < 2) return;
-  uint64_t max_block = 0;
-  for (uint64_t x : *v) max_block = std::max(max_block, (x >> 32) >> shift);
-  std::vector<size_t> start(max_block + 2, 0);
-  for (uint64_t x : *v) ++start[((x >> 32) >> shift) + 1];
-  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-  std::vector<uint64_t> out(v->size());
-  for (uint64_t x : *v) out[start[(x >> 32) >> shift]++] = x;
-  v->swap(out);
+  const auto block = [shift](uint64_t x) {
+    return static_cast<size_t>((x >> 32) >> shift);
+  };
+  size_t max_block = 0;
+  for (uint64_t x : *v) max_block = std::max(max_block, block(x));
+  std::vector<size_t> next(max_block + 2, 0);
+  for (uint64_t x : *v) ++next[block(x) + 1];
+  for (size_t b = 1; b < next.size(); ++b) next[b] += next[b - 1];
+  // next[b]: the first slot of block b not yet holding one of its values;
+  // next[b + 1] is still where block b ends until block b is done.
+  std::vector<size_t> end(next.begin() + 1, next.end());
+  uint64_t* data = v->data();
+  for (size_t b = 0; b <= max_block; ++b) {
+    while (next[b] < end[b]) {
+      uint64_t x = data[next[b]];
+      size_t target = block(x);
+      while (target != b) {  // follow the cycle until x belongs here
+        std::swap(x, data[next[target]++]);
+        target = block(x);
+      }
+      data[next[b]++] = x;
+    }
+  }
 }
 
 }  // namespace neardup::internal

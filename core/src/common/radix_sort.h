@@ -21,7 +21,7 @@ void sort_by_high_word_stable(std::vector<uint64_t>* v,
 
 // Reorders `v` so that values with smaller (value >> 32) >> shift come
 // first; the order within one such block is unspecified. One counting pass
-// and one scatter through a copy: O(n), 2n words of memory.
+// and an in-place permutation (American flag sort's): O(n), no copy.
 void partition_by_high_word(std::vector<uint64_t>* v, int shift);
 
 }  // namespace neardup::internal

@@ -109,8 +109,12 @@ ExternalLshBudget ExternalLshBudget::FromLimit(uint64_t limit_bytes) {
   ExternalLshBudget budget;
   budget.band_entries = share(4) * 3;
   budget.pairs = share(8);
-  budget.block = share(4);
-  budget.far_pairs = share(16);
+  // Each time the waiting pairs fill their buffer, their windows cover
+  // most documents after the block (at 50M, 2.3 TB of signatures went
+  // through the windows when the block had twice this share and the
+  // waiting pairs a third of theirs): their buffer gets the larger share.
+  budget.block = share(8);
+  budget.far_pairs = share(16) * 3;
   budget.window = share(16);
   return budget;
 }
@@ -167,11 +171,13 @@ void sort_entries(int value_bits, std::vector<BandEntry>* v,
   if (from != v->data()) v->swap(*scratch);
 }
 
-// Adds each entry of `band` to `sorter`, in document order, from one read
-// of that band's bytes (a slice of each block).
-Status add_band_entries(const SketchFile& sketches,
-                        const std::vector<bool>& empty, int band,
-                        ExternalSorter<BandEntry>* sorter) {
+// Calls visit(value, doc) for each document of `band` not marked `empty`,
+// in document order, from one read of the band's bytes (a slice of each
+// block).
+template <typename Visit>
+Status for_each_band_value(const SketchFile& sketches,
+                           const std::vector<bool>& empty, int band,
+                           Visit visit) {
   const int rows = sketches.rows();
   const size_t per_band = sketches.band_bytes();
   std::vector<uint8_t> bytes;
@@ -181,10 +187,8 @@ Status add_band_entries(const SketchFile& sketches,
     const DocId base = static_cast<DocId>(block * sketches.block_docs());
     for (size_t d = 0; d < *docs; ++d) {
       if (empty[base + d]) continue;
-      BandEntry entry;
-      entry.value = band_value(bytes.data() + d * per_band, band, rows);
-      entry.doc = static_cast<DocId>(base + d);
-      NEARDUP_RETURN_IF_ERROR(sorter->add(entry));
+      visit(band_value(bytes.data() + d * per_band, band, rows),
+            static_cast<DocId>(base + d));
     }
   }
   return Status::OK();
@@ -218,62 +222,184 @@ class PairSink {
   Status failure_;
 };
 
-// Sorts one band's entries and sends its buckets' pairs to `sink`.
-Status band_bucket_pairs(ExternalSorter<BandEntry>* sorter, PairSink* sink) {
-  NEARDUP_RETURN_IF_ERROR(sorter->finish());
-  std::vector<uint64_t> batch;
-  std::vector<DocId> members;
-  Status sent;
-  const auto pair = [&](DocId a, DocId b) {
-    batch.push_back(uint64_t{a} << 32 | b);
-    if (batch.size() >= sink->batch_pairs() && sent.ok()) {
-      sent = sink->add(&batch);
-    }
-  };
-  BandEntry entry;
-  uint64_t value = 0;
-  while (sorter->next(&entry)) {
-    if (!members.empty() && entry.value != value) {
-      for_each_bucket_pair(std::span<const DocId>(members), pair);
-      members.clear();
-    }
-    value = entry.value;
-    members.push_back(entry.doc);
+// Cuts one band's (value, document) entries, given in ascending order,
+// into buckets, and sends the buckets' pairs to a PairSink in batches.
+class BucketCutter {
+ public:
+  explicit BucketCutter(PairSink* sink) : sink_(sink) {}
+  void add(uint64_t value, DocId doc) {
+    if (!members_.empty() && value != value_) end_bucket();
+    value_ = value;
+    members_.push_back(doc);
   }
+  // Sends the last bucket's pairs and the batch.
+  Status finish() {
+    end_bucket();
+    NEARDUP_RETURN_IF_ERROR(sent_);
+    return sink_->add(&batch_);
+  }
+
+ private:
+  void end_bucket() {
+    for_each_bucket_pair(
+        std::span<const DocId>(members_), [this](DocId a, DocId b) {
+          batch_.push_back(uint64_t{a} << 32 | b);
+          if (batch_.size() >= sink_->batch_pairs() && sent_.ok()) {
+            sent_ = sink_->add(&batch_);
+          }
+        });
+    members_.clear();
+  }
+
+  PairSink* sink_;
+  std::vector<uint64_t> batch_;
+  std::vector<DocId> members_;
+  uint64_t value_ = 0;
+  Status sent_;
+};
+
+// Sorts one band's entries externally (runs on disk past the sorter's
+// budget) and cuts them into buckets.
+Status band_pairs_by_runs(const SketchFile& sketches,
+                          const std::vector<bool>& empty, int band,
+                          ExternalSorter<BandEntry>* sorter, PairSink* sink) {
+  Status added;
+  NEARDUP_RETURN_IF_ERROR(for_each_band_value(
+      sketches, empty, band, [&](uint64_t value, DocId doc) {
+        if (added.ok()) added = sorter->add(BandEntry{value, doc});
+      }));
+  NEARDUP_RETURN_IF_ERROR(added);
+  NEARDUP_RETURN_IF_ERROR(sorter->finish());
+  BucketCutter cutter(sink);
+  BandEntry entry;
+  while (sorter->next(&entry)) cutter.add(entry.value, entry.doc);
   NEARDUP_RETURN_IF_ERROR(sorter->status());
-  for_each_bucket_pair(std::span<const DocId>(members), pair);
-  NEARDUP_RETURN_IF_ERROR(sent);
-  return sink->add(&batch);
+  return cutter.finish();
 }
 
-// Every band, on up to `threads` threads, each band on one: a read of its
-// bytes, its (value, document) entries sorted (in runs on disk when they
-// pass the thread's share of `budget`, half of it for the sort's
-// scratch), and its buckets' pairs sent to `sink`. Counts in
-// `external_sorts` the bands sorted in runs.
+// Band values of at most 40 bits (rows <= 3, the default) are sorted
+// without disk in a few reads of the band's bytes: a value's bits above
+// the 32nd pick its partition (at most 256), and within a partition the
+// low 32 bits and the document make one 8-byte word, half a BandEntry.
+// Each read collects the words of a run of partitions that fits the
+// memory share.
+constexpr int kPartitionedValueBits = 40;
+constexpr size_t kMaxBandPasses = 4;
+
+// The reads of one band: partition p's documents are counts[p]; read i
+// collects partitions [firsts[i], firsts[i + 1]).
+struct BandPasses {
+  std::vector<size_t> counts;
+  std::vector<size_t> firsts;
+};
+
+// Plans the reads so that each one's words, and the scratch of its largest
+// partition's sort, fit in `share` bytes. False when that takes more than
+// kMaxBandPasses reads or a partition alone does not fit.
+bool plan_band_passes(size_t share, BandPasses* plan) {
+  const size_t word = sizeof(uint64_t);
+  plan->firsts.assign(1, 0);
+  size_t words = 0, largest = 0;
+  for (size_t p = 0; p < plan->counts.size(); ++p) {
+    const size_t count = plan->counts[p];
+    if (2 * count * word > share) return false;
+    if ((words + count + std::max(largest, count)) * word > share) {
+      plan->firsts.push_back(p);
+      words = largest = 0;
+    }
+    words += count;
+    largest = std::max(largest, count);
+  }
+  plan->firsts.push_back(plan->counts.size());
+  return plan->firsts.size() - 1 <= kMaxBandPasses;
+}
+
+// Sorts one band's entries in memory by the plan's reads and cuts them
+// into buckets. The words of a partition arrive in document order, so
+// sorting them by value keeps equal values' documents ascending.
+Status band_pairs_by_passes(const SketchFile& sketches,
+                            const std::vector<bool>& empty, int band,
+                            const BandPasses& plan, PairSink* sink) {
+  BucketCutter cutter(sink);
+  std::vector<std::vector<uint64_t>> words;
+  std::vector<uint64_t> scratch;
+  for (size_t pass = 0; pass + 1 < plan.firsts.size(); ++pass) {
+    const size_t first = plan.firsts[pass], end = plan.firsts[pass + 1];
+    words.assign(end - first, {});
+    for (size_t p = first; p < end; ++p) {
+      words[p - first].reserve(plan.counts[p]);
+    }
+    NEARDUP_RETURN_IF_ERROR(for_each_band_value(
+        sketches, empty, band, [&](uint64_t value, DocId doc) {
+          const size_t p = static_cast<size_t>(value >> 32);
+          if (p >= first && p < end) {
+            words[p - first].push_back(value << 32 | doc);
+          }
+        }));
+    for (size_t p = first; p < end; ++p) {
+      std::vector<uint64_t>& part = words[p - first];
+      sort_by_high_word_stable(&part, &scratch);
+      for (uint64_t w : part) {
+        cutter.add(uint64_t{p} << 32 | w >> 32, static_cast<DocId>(w));
+      }
+      std::vector<uint64_t>().swap(part);
+    }
+  }
+  return cutter.finish();
+}
+
+// One band's pairs: by in-memory passes when its values are short enough
+// and its partitions fit `share` bytes, else by an external sort within
+// it. Sets `*runs` when the sort wrote runs to disk.
+Status band_bucket_pairs(const SketchFile& sketches,
+                         const std::vector<bool>& empty, int band,
+                         int value_bits, size_t share, TempSpace* space,
+                         PairSink* sink, bool* runs) {
+  *runs = false;
+  const size_t docs = sketches.size();
+  if (value_bits <= kPartitionedValueBits &&
+      docs * sizeof(uint64_t) <= kMaxBandPasses * share) {
+    BandPasses plan;
+    plan.counts.assign(size_t{1} << (kPartitionedValueBits - 32), 0);
+    NEARDUP_RETURN_IF_ERROR(for_each_band_value(
+        sketches, empty, band,
+        [&](uint64_t value, DocId) { ++plan.counts[value >> 32]; }));
+    if (plan_band_passes(share, &plan)) {
+      return band_pairs_by_passes(sketches, empty, band, plan, sink);
+    }
+  }
+  // Half of the share for the sorter's buffer, half for its scratch.
+  ExternalSorter<BandEntry> sorter(space, share / 2, /*unique=*/false,
+                                   [value_bits](std::vector<BandEntry>* v) {
+                                     std::vector<BandEntry> scratch;
+                                     sort_entries(value_bits, v, &scratch);
+                                   });
+  const Status s = band_pairs_by_runs(sketches, empty, band, &sorter, sink);
+  *runs = sorter.runs_written() > 0;
+  return s;
+}
+
+// Every band, on up to `threads` threads, each band on one, with its share
+// of `budget`; its buckets' pairs go to `sink`. Counts in `external_sorts`
+// the bands sorted in runs.
 Status all_bucket_pairs(const SketchFile& sketches,
                         const std::vector<bool>& empty, size_t budget,
                         int threads, TempSpace* space, PairSink* sink,
                         uint64_t* external_sorts) {
   const int rows = sketches.rows();
   const int value_bits = rows > 6 ? 64 : 8 * rows + 16;
-  const auto sort = [value_bits](std::vector<BandEntry>* v) {
-    std::vector<BandEntry> scratch;
-    sort_entries(value_bits, v, &scratch);
-  };
-  const size_t share = budget / (2 * static_cast<size_t>(threads));
+  const size_t share = budget / static_cast<size_t>(threads);
   std::mutex mu;
   Status failure;
   parallel_ranges(static_cast<size_t>(sketches.bands()), 1, threads,
                   [&](size_t begin, size_t end) {
                     for (size_t band = begin; band < end; ++band) {
-                      ExternalSorter<BandEntry> sorter(space, share,
-                                                       /*unique=*/false, sort);
-                      Status s = add_band_entries(
-                          sketches, empty, static_cast<int>(band), &sorter);
-                      if (s.ok()) s = band_bucket_pairs(&sorter, sink);
+                      bool runs = false;
+                      const Status s = band_bucket_pairs(
+                          sketches, empty, static_cast<int>(band), value_bits,
+                          share, space, sink, &runs);
                       std::lock_guard<std::mutex> lock(mu);
-                      *external_sorts += sorter.runs_written() > 0;
+                      *external_sorts += runs;
                       if (failure.ok()) failure = s;
                     }
                   });
@@ -341,7 +467,7 @@ class PairCheck {
         length_(sketches.signature_length()),
         min_equal_(min_equal),
         block_docs_(std::max<size_t>(1, budget.block / record_)),
-        far_capacity_(std::max<size_t>(kBatch, budget.far_pairs / 16)),
+        far_capacity_(std::max<size_t>(kBatch, budget.far_pairs / 8)),
         window_shift_(
             std::bit_width(std::max<size_t>(1, budget.window / record_)) - 1),
         kept_(kept) {}
@@ -482,6 +608,9 @@ Status external_band_candidates(const SketchFile& sketches,
                                            threads, space, &sink,
                                            &result->external_band_sorts));
   NEARDUP_RETURN_IF_ERROR(pairs.finish());
+  // The bands' words were freed into the threads' heaps: return them, or
+  // they stay resident through the join.
+  release_free_memory();
   // The join in parts of the first members' range, each merged from the
   // runs and checked on one thread within its share of the budget; more
   // parts than threads, as earlier documents have more later partners.

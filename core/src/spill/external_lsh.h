@@ -84,13 +84,12 @@ struct BandEntry {
 
 // Memory for each step, in bytes.
 struct ExternalLshBudget {
-  // The sorts of band entries: one band per thread, half of it for the
-  // radix sort's scratch.
+  // The sorts of band entries: one band per thread, each with an equal
+  // share (its words or entries, and its radix sort's scratch).
   size_t band_entries = 0;
   size_t pairs = 0;      // the sort of bucket pairs (and of the kept ones)
   size_t block = 0;      // the signatures of a block of first members
-  size_t far_pairs = 0;  // pairs waiting for their second member (and
-                         // the copy that groups them by window)
+  size_t far_pairs = 0;  // pairs waiting for their second member
   size_t window = 0;     // signatures of second members read at once
   // The whole limit: every step's share of it.
   static ExternalLshBudget FromLimit(uint64_t limit_bytes);
@@ -109,9 +108,13 @@ struct ExternalLshResult {
 // set left out, each kept if it has at least `min_equal` equal entries
 // (all if min_equal <= 0): what band_candidates() finds band by band, the
 // same buckets and kMaxAllPairsBucket rule. The steps:
-// - each band, on one of up to `threads` threads (0: all), is a read of
-//   its bytes; its (value, document) entries are externally sorted and cut
-//   into buckets;
+// - each band, on one of up to `threads` threads (0: all), is cut into
+//   buckets of equal values. Values of at most 40 bits (rows <= 3) are
+//   counted by their top 8 bits in one read of the band's bytes; then each
+//   of up to 4 more reads collects, as 8-byte words, the partitions that
+//   fit the thread's share, sorted in memory. Longer values, or bands whose
+//   words need more reads or whose largest partition does not fit, go
+//   through an external sort of 16-byte (value, document) entries;
 // - the buckets' pairs are sorted in batches on the bands' threads and
 //   merged without repeats;
 // - a block join reads the first members' signatures a block at a time
@@ -119,9 +122,10 @@ struct ExternalLshResult {
 //   the first members' range is cut into parts, each merged from the pair
 //   runs and checked on one thread.
 // Memory: about the budget's largest step, plus the result's 10 bytes per
-// kept pair. Disk: band entries that do not fit (16 bytes per document of
-// the bands in flight), the pairs (8 bytes each, repeats within a run dropped)
-// and the kept pairs (10 bytes each) when they pass the pair sort's share.
+// kept pair. Disk: the entries of bands sorted externally (16 bytes per
+// document of the bands in flight), the pairs (8 bytes each, repeats within
+// a run dropped) and the kept pairs (10 bytes each) when they pass the pair
+// sort's share.
 Status external_band_candidates(const SketchFile& sketches,
                                 const std::vector<bool>& empty, int min_equal,
                                 const ExternalLshBudget& budget, int threads,
