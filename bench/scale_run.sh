@@ -16,7 +16,7 @@
 #   DOCS=N     the largest run (default 50000000: 8.8 GB of zstd, 41 GB of
 #              JSONL never written uncompressed, 16 GB of RAM for dedup)
 #   LIMIT=SIZE also run each size with --memory-limit SIZE (e.g. 2G; at
-#              50M it needs about 29 GB of temporary disk)
+#              50M it needs about 28 GB of temporary disk)
 # Time at the default: about 15 min for gen, 8 min for the three runs.
 set -euo pipefail
 neardup="${1:-build}/tools/neardup"
