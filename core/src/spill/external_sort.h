@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <queue>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -113,24 +112,36 @@ class ExternalSorter {
         return true;
       }
       if (heap_.empty() || !status_.ok()) return false;
-      auto [value, run] = heap_.top();
-      heap_.pop();
-      *out = value;
-      T following;
-      if (readers_[run].next(&following, sizeof(T))) {
-        heap_.push({following, run});
-      } else if (!readers_[run].status().ok()) {
-        status_ = readers_[run].status();
-        return false;
+      std::pair<T, size_t>& top = heap_.front();
+      *out = top.first;
+      // The top's run usually has a following value: it replaces the top
+      // in place, one sift-down instead of a pop and a push.
+      if (!readers_[top.second].next(&top.first, sizeof(T))) {
+        if (!readers_[top.second].status().ok()) {
+          status_ = readers_[top.second].status();
+          return false;
+        }
+        top = heap_.back();
+        heap_.pop_back();
       }
+      sift_down();
       return true;
+    }
+    // Restores the heap order (std::make_heap's, under Later) from the top.
+    void sift_down() {
+      const size_t n = heap_.size();
+      size_t i = 0;
+      for (size_t child = 1; child < n; child = 2 * i + 1) {
+        if (child + 1 < n && Later()(heap_[child], heap_[child + 1])) ++child;
+        if (!Later()(heap_[i], heap_[child])) break;
+        std::swap(heap_[i], heap_[child]);
+        i = child;
+      }
     }
     bool unique_ = false;
     std::span<const T> memory_;  // the values, when nothing was written
     std::vector<TempFileReader> readers_;
-    std::priority_queue<std::pair<T, size_t>, std::vector<std::pair<T, size_t>>,
-                        Later>
-        heap_;
+    std::vector<std::pair<T, size_t>> heap_;  // the earliest first
     T last_{};
     bool has_last_ = false;
     Status status_;
@@ -254,12 +265,13 @@ class ExternalSorter {
                                   end * sizeof(T), each);
       T value;
       if (merge.readers_[i].next(&value, sizeof(T))) {
-        merge.heap_.push({value, i});
+        merge.heap_.push_back({value, i});
       }
       if (!merge.readers_[i].status().ok()) {
         merge.status_ = merge.readers_[i].status();
       }
     }
+    std::make_heap(merge.heap_.begin(), merge.heap_.end(), Later());
     return merge;
   }
 

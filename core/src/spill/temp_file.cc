@@ -105,7 +105,7 @@ Status TempFile::read(uint64_t offset, void* out, size_t bytes) const {
   return Status::OK();
 }
 
-bool TempFileReader::next(void* out, size_t bytes) {
+bool TempFileReader::refill_and_copy(void* out, size_t bytes) {
   char* p = static_cast<char*>(out);
   while (bytes > 0) {
     if (begin_ == filled_) {
