@@ -1,10 +1,11 @@
-// The SIMD byte classifier (whatever target the CPU dispatches to) against
-// its scalar definition, on random bytes, on every length around the vector
-// widths, and on real text.
+// The SIMD byte classifier and token grouping (whatever target the CPU
+// dispatches to) against their scalar definitions, on random bytes, on every
+// length around the vector widths, and on real text.
 
 #include "text/byte_classes.h"
 
 #include <gtest/gtest.h>
+#include <hwy/targets.h>
 
 #include <algorithm>
 #include <random>
@@ -59,6 +60,52 @@ TEST(ByteClassesTest, WordEdgesAreTheBitChanges) {
                            edges.begin()));
     EXPECT_EQ(starts, expected_starts);
   }
+}
+
+// Tokens grouped by length class against a scalar pass, for every token
+// count around the vector widths, with lengths at each class boundary; each
+// list may hold stale entries past its size, never past its stride.
+void expect_grouped_by_length_class() {
+  std::mt19937_64 rng(5);
+  const uint32_t lengths[] = {1, 2, 3, 4, 8, 9, 16, 17, 40};
+  for (size_t tokens = 0; tokens < 70; ++tokens) {
+    std::vector<uint32_t> edges;
+    uint32_t at = 0;
+    for (size_t i = 0; i < tokens; ++i) {
+      at += 1 + static_cast<uint32_t>(rng() % 3);
+      edges.push_back(at);
+      at += lengths[rng() % std::size(lengths)];
+      edges.push_back(at);
+    }
+    const size_t stride = tokens + 1;
+    std::vector<uint32_t> lists(4 * stride + 1, 0xdeadbeef);
+    size_t sizes[4] = {};
+    group_by_length_class(edges, lists.data(), stride, sizes);
+    EXPECT_EQ(lists.back(), 0xdeadbeef) << "wrote past the last list";
+    for (int c = 0; c < 4; ++c) {
+      std::vector<uint32_t> expected;
+      for (size_t i = 0; i < tokens; ++i) {
+        const uint32_t length = edges[2 * i + 1] - edges[2 * i];
+        if ((length > 3) + (length > 8) + (length > 16) == c) {
+          expected.push_back(static_cast<uint32_t>(i));
+        }
+      }
+      ASSERT_EQ(sizes[c], expected.size()) << tokens << " tokens, class " << c;
+      EXPECT_TRUE(std::equal(expected.begin(), expected.end(),
+                             lists.begin() + c * stride))
+          << tokens << " tokens, class " << c;
+    }
+  }
+}
+
+// On every SIMD target that this CPU runs and the library was built for.
+TEST(ByteClassesTest, GroupsTokensByLengthClassOnEveryTarget) {
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    SCOPED_TRACE(hwy::TargetName(target));
+    hwy::SetSupportedTargetsForTest(target);
+    expect_grouped_by_length_class();
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(ByteClassesTest, MatchesReferenceOnRandomBytesOfEveryLength) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -195,6 +198,49 @@ TEST(ShinglerTest, ShinglesDependOnOrderWithinAShingle) {
   ASSERT_TRUE(shingler.shingle("red car", &a).ok());
   ASSERT_TRUE(shingler.shingle("car red", &b).ok());
   EXPECT_NE(a, b);
+}
+
+// The shingles are the specified hashes (core/FORMAT.md) of the tokens that
+// tokenize() makes: token hashes in whatever order the Shingler computes
+// them, for words of every XXH3 length class, with and without characters
+// of unspaced scripts (a different token path).
+TEST(ShinglerTest, ShinglesAreTheSpecifiedHashesOfTheTokens) {
+  std::mt19937_64 rng(11);
+  const std::string cjk[] = {"\u4e1c", "\u4eac", "\u65e5", "\u672c"};
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const int words = 1 + static_cast<int>(rng() % 80);
+    for (int w = 0; w < words; ++w) {
+      if (round % 2 == 1 && rng() % 5 == 0) {
+        text += cjk[rng() % 4];
+      } else {
+        const size_t length = 1 + rng() % 24;
+        for (size_t i = 0; i < length; ++i) text += char('a' + rng() % 26);
+      }
+      text += rng() % 9 == 0 ? "\n" : " ";
+    }
+    TextOptions options{3, /*min_line_words=*/0};
+    options.short_text_words = 0;
+    Shingler shingler(options);
+    std::vector<uint64_t> got;
+    ASSERT_TRUE(shingler.shingle(text, &got).ok());
+
+    std::vector<uint64_t> hashes;  // little-endian bytes, as specified
+    for (const std::string& token : tokens(text)) {
+      uint64_t h = XXH3_64bits_withSeed(token.data(), token.size(), kTokenSeed);
+      if constexpr (std::endian::native == std::endian::big) {
+        h = __builtin_bswap64(h);
+      }
+      hashes.push_back(h);
+    }
+    const size_t width = std::min<size_t>(3, hashes.size());
+    std::vector<uint64_t> expected;
+    for (size_t i = 0; i + width <= hashes.size(); ++i) {
+      expected.push_back(XXH3_64bits_withSeed(
+          &hashes[i], width * sizeof(uint64_t), kShingleSeed));
+    }
+    ASSERT_EQ(got, expected) << text;
+  }
 }
 
 TEST(ShinglerTest, RejectsInvalidUtf8) {

@@ -60,11 +60,11 @@ class Shingler {
  private:
   // Clears the word bits of short lines, per the option.
   void drop_short_lines(bool any_split);
-  void hash_tokens();  // token_hashes_ from tokens_
+  // token_hashes_ from the first `n` tokens of edges_.
+  void hash_tokens(size_t n);
 
   TextOptions options_;
   std::string normalized_;
-  std::vector<std::string_view> tokens_;
   // Bit sets over the bytes of normalized_ (see text/byte_classes.h).
   std::vector<uint64_t> word_bits_, high_bits_, newline_bits_, split_bits_,
       start_bits_;

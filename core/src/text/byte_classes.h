@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,15 @@ bool classify_bytes(std::string_view text, std::vector<uint64_t>* word,
 // returns n; sets `starts` to the first bit of each run. Thread-safe.
 size_t word_edges(const std::vector<uint64_t>& word,
                   std::vector<uint64_t>* starts, std::vector<uint32_t>* edges);
+
+// Groups tokens by XXH3's input length classes (1-3, 4-8, 9-16 and 17 or
+// more bytes), given their edges as word_edges writes them (token i starts at
+// edges[2i] and ends at edges[2i + 1]): appends i to list c, which is
+// lists[c * stride, (c + 1) * stride), at sizes[c]++, in increasing order.
+// Whole vectors are stored, so each list may be written past its size, but
+// not past its `stride` entries when stride >= edges.size() / 2. Thread-safe.
+void group_by_length_class(std::span<const uint32_t> edges, uint32_t* lists,
+                           size_t stride, size_t sizes[4]);
 
 // Writes `text` with ASCII A-Z lower-cased to out[0, text.size()); returns
 // true if every byte was ASCII. `out` may not overlap `text`. Thread-safe.

@@ -15,6 +15,7 @@
 #include <bit>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 
 namespace neardup {
 
@@ -177,11 +178,6 @@ bool classify_non_ascii(std::string_view text,
   return any_split;
 }
 
-// XXH3's input length classes: 0-3, 4-8, 9-16, 17 and more.
-int length_class(size_t length) {
-  return (length > 3) + (length > 8) + (length > 16);
-}
-
 // Number of set bits of `bits` in positions [from, to).
 size_t count_bits(const std::vector<uint64_t>& bits, size_t from, size_t to) {
   if (from >= to) return 0;
@@ -199,39 +195,40 @@ size_t count_bits(const std::vector<uint64_t>& bits, size_t from, size_t to) {
   return count + static_cast<size_t>(internal::popcount64(bits[last] & tail));
 }
 
-// Appends the tokens of `text` to `out`: the runs of `word` bits, cut
-// where `split` (if `any_split`) marks a character of an unspaced script.
-// `edges` and `starts` are scratch space.
-void emit_tokens(std::string_view text, const std::vector<uint64_t>& word,
-                 bool any_split, const std::vector<uint64_t>& split,
-                 std::vector<uint32_t>* edges, std::vector<uint64_t>* starts,
-                 std::vector<std::string_view>* out) {
-  const size_t size = text.size();
+// Token edges of a text of `size` bytes: the runs of `word` bits, cut where
+// `split` (if `any_split`) marks a character of an unspaced script. Token i
+// is bytes [(*edges)[2i], (*edges)[2i + 1]); returns the number of tokens.
+// `starts` is scratch space.
+size_t token_edges(size_t size, const std::vector<uint64_t>& word,
+                   bool any_split, const std::vector<uint64_t>& split,
+                   std::vector<uint32_t>* edges,
+                   std::vector<uint64_t>* starts) {
   if (any_split) {
     // A token can end where the next begins. Rare; walk.
+    edges->clear();
+    auto add = [&](size_t from, size_t to) {
+      edges->push_back(static_cast<uint32_t>(from));
+      edges->push_back(static_cast<uint32_t>(to));
+    };
     size_t start = next_set(word, 0, size);
     while (start < size) {
       const size_t end = next_clear(word, start + 1, size);
       size_t piece = start;
       for (size_t i = start + 1; i < end; ++i) {
         if (test_bit(split, i)) {
-          out->emplace_back(text.data() + piece, i - piece);
+          add(piece, i);
           piece = i;
         }
       }
-      out->emplace_back(text.data() + piece, end - piece);
+      add(piece, end);
       start = next_set(word, end, size);
     }
-    return;
+    return edges->size() / 2;
   }
   // Token edges are where the word bit changes: starts and ends alternate.
   size_t count = internal::word_edges(word, starts, edges);
   if (count % 2 == 1) (*edges)[count++] = static_cast<uint32_t>(size);
-  out->reserve(out->size() + count / 2);
-  for (size_t i = 0; i < count; i += 2) {
-    const uint32_t start = (*edges)[i];
-    out->emplace_back(text.data() + start, (*edges)[i + 1] - start);
-  }
+  return count / 2;
 }
 
 // Clears bits [from, to) of `bits`.
@@ -306,7 +303,13 @@ void tokenize(std::string_view text, std::vector<std::string_view>* out) {
   const bool any_high = internal::classify_bytes(text, &word, &high, &newline);
   const bool any_split =
       any_high && classify_non_ascii(text, high, &word, &split);
-  emit_tokens(text, word, any_split, split, &edges, &starts, out);
+  const size_t tokens =
+      token_edges(text.size(), word, any_split, split, &edges, &starts);
+  out->reserve(out->size() + tokens);
+  for (size_t i = 0; i < tokens; ++i) {
+    out->emplace_back(text.data() + edges[2 * i],
+                      edges[2 * i + 1] - edges[2 * i]);
+  }
 }
 
 void Shingler::drop_short_lines(bool any_split) {
@@ -351,31 +354,22 @@ void Shingler::drop_short_lines(bool any_split) {
     clear_bits(&word_bits_, from, to);
 }
 
-void Shingler::hash_tokens() {
+void Shingler::hash_tokens(size_t n) {
   // XXH3 takes a different path for 1-3, 4-8, 9-16 and longer inputs. Word
   // lengths are random, so hashing in text order mispredicts that choice
   // for most tokens; hashing one length class after another does not.
-  const size_t n = tokens_.size();
   token_hashes_.resize(n);
-  // One list per class, each with room for every token: each token is
-  // written to all four and counted in its own, so no store waits on the
-  // previous one (a counting sort's cursor in memory would).
   by_length_.resize(4 * (n + 1));
-  uint32_t* lists[4];
   size_t sizes[4] = {};
-  for (int c = 0; c < 4; ++c) lists[c] = by_length_.data() + c * (n + 1);
-  for (size_t i = 0; i < n; ++i) {
-    const int c = length_class(tokens_[i].size());
-    for (int l = 0; l < 4; ++l) {
-      lists[l][sizes[l]] = static_cast<uint32_t>(i);
-      sizes[l] += (l == c);
-    }
-  }
+  internal::group_by_length_class(std::span(edges_.data(), 2 * n),
+                                  by_length_.data(), n + 1, sizes);
   for (int c = 0; c < 4; ++c) {
+    const uint32_t* list = by_length_.data() + c * (n + 1);
     for (size_t j = 0; j < sizes[c]; ++j) {
-      const uint32_t i = lists[c][j];
-      uint64_t h = XXH3_64bits_withSeed(tokens_[i].data(), tokens_[i].size(),
-                                        kTokenSeed);
+      const uint32_t i = list[j];
+      const uint32_t start = edges_[2 * i];
+      uint64_t h = XXH3_64bits_withSeed(normalized_.data() + start,
+                                        edges_[2 * i + 1] - start, kTokenSeed);
       // Shingles hash the token hashes as little-endian bytes (FORMAT.md).
       if constexpr (std::endian::native == std::endian::big) {
         h = __builtin_bswap64(h);
@@ -387,18 +381,17 @@ void Shingler::hash_tokens() {
 
 Status Shingler::shingle(std::string_view text, std::vector<uint64_t>* out) {
   NEARDUP_RETURN_IF_ERROR(normalize_text(text, &normalized_));
-  tokens_.clear();
   const bool any_high = internal::classify_bytes(normalized_, &word_bits_,
                                                  &high_bits_, &newline_bits_);
   const bool any_split =
       any_high &&
       classify_non_ascii(normalized_, high_bits_, &word_bits_, &split_bits_);
   if (options_.min_line_words > 0) drop_short_lines(any_split);
-  emit_tokens(normalized_, word_bits_, any_split, split_bits_, &edges_,
-              &start_bits_, &tokens_);
-  if (tokens_.empty()) return Status::OK();
+  const size_t tokens = token_edges(normalized_.size(), word_bits_, any_split,
+                                    split_bits_, &edges_, &start_bits_);
+  if (tokens == 0) return Status::OK();
 
-  hash_tokens();
+  hash_tokens(tokens);
   const size_t k = static_cast<size_t>(options_.shingle_words);
   const size_t n = token_hashes_.size();
   // A text shorter than a shingle, or than short_text_words, is one shingle.
