@@ -32,8 +32,20 @@ void expect_same_classes(const std::string& text) {
   EXPECT_EQ(lower, lower_ref);
 }
 
+// Runs `check` on every SIMD target that this CPU runs and the library was
+// built for.
+template <class Check>
+void on_every_target(Check check) {
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    SCOPED_TRACE(hwy::TargetName(target));
+    hwy::SetSupportedTargetsForTest(target);
+    check();
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 // Token edges against a bit-by-bit walk, on random bit sets of every density.
-TEST(ByteClassesTest, WordEdgesAreTheBitChanges) {
+void expect_edges_are_the_bit_changes() {
   std::mt19937_64 rng(3);
   for (int round = 0; round < 500; ++round) {
     std::vector<uint64_t> word(1 + rng() % 9);
@@ -60,6 +72,10 @@ TEST(ByteClassesTest, WordEdgesAreTheBitChanges) {
                            edges.begin()));
     EXPECT_EQ(starts, expected_starts);
   }
+}
+
+TEST(ByteClassesTest, WordEdgesAreTheBitChangesOnEveryTarget) {
+  on_every_target(expect_edges_are_the_bit_changes);
 }
 
 // Tokens grouped by length class against a scalar pass, for every token
@@ -98,14 +114,8 @@ void expect_grouped_by_length_class() {
   }
 }
 
-// On every SIMD target that this CPU runs and the library was built for.
 TEST(ByteClassesTest, GroupsTokensByLengthClassOnEveryTarget) {
-  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
-    SCOPED_TRACE(hwy::TargetName(target));
-    hwy::SetSupportedTargetsForTest(target);
-    expect_grouped_by_length_class();
-  }
-  hwy::SetSupportedTargetsForTest(0);
+  on_every_target(expect_grouped_by_length_class);
 }
 
 TEST(ByteClassesTest, MatchesReferenceOnRandomBytesOfEveryLength) {
