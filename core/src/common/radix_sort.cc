@@ -6,6 +6,29 @@
 
 namespace neardup::internal {
 
+namespace {
+
+// Moves every value of `data` into its bucket in place (American flag sort,
+// McIlroy, Bostic & McIlroy 1993): bucket b is slots [next[b], end[b]),
+// and next[b] is the first slot not yet holding one of its values.
+template <class Bucket>
+void permute_into_buckets(uint64_t* data, std::vector<size_t> next,
+                          const std::vector<size_t>& end, Bucket bucket) {
+  for (size_t b = 0; b < end.size(); ++b) {
+    while (next[b] < end[b]) {
+      uint64_t x = data[next[b]];
+      size_t target = bucket(x);
+      while (target != b) {  // follow the cycle until x belongs here
+        std::swap(x, data[next[target]++]);
+        target = bucket(x);
+      }
+      data[next[b]++] = x;
+    }
+  }
+}
+
+}  // namespace
+
 void sort_by_top_bits(std::vector<uint64_t>* v, int bits) {
   constexpr int kRadixBits = 11;
   if (v->size() < 4096 || bits <= kRadixBits) {
@@ -24,23 +47,12 @@ void sort_by_top_bits(std::vector<uint64_t>* v, int bits) {
     b = total;
     total += count;
   }
-  std::vector<size_t> next = begin;
+  std::vector<size_t> end(begin.begin() + 1, begin.end());
+  end.push_back(v->size());
   uint64_t* data = v->data();
+  permute_into_buckets(data, begin, end, bucket);
   for (size_t b = 0; b < begin.size(); ++b) {
-    const size_t end = b + 1 < begin.size() ? begin[b + 1] : v->size();
-    while (next[b] < end) {
-      uint64_t x = data[next[b]];
-      size_t target = bucket(x);
-      while (target != b) {  // follow the cycle until x belongs here
-        std::swap(x, data[next[target]++]);
-        target = bucket(x);
-      }
-      data[next[b]++] = x;
-    }
-  }
-  for (size_t b = 0; b < begin.size(); ++b) {
-    const size_t end = b + 1 < begin.size() ? begin[b + 1] : v->size();
-    std::sort(data + begin[b], data + end);
+    std::sort(data + begin[b], data + end[b]);
   }
 }
 
@@ -95,21 +107,9 @@ void partition_by_high_word(std::vector<uint64_t>* v, int shift) {
   std::vector<size_t> next(max_block + 2, 0);
   for (uint64_t x : *v) ++next[block(x) + 1];
   for (size_t b = 1; b < next.size(); ++b) next[b] += next[b - 1];
-  // next[b]: the first slot of block b not yet holding one of its values;
-  // next[b + 1] is still where block b ends until block b is done.
   std::vector<size_t> end(next.begin() + 1, next.end());
-  uint64_t* data = v->data();
-  for (size_t b = 0; b <= max_block; ++b) {
-    while (next[b] < end[b]) {
-      uint64_t x = data[next[b]];
-      size_t target = block(x);
-      while (target != b) {  // follow the cycle until x belongs here
-        std::swap(x, data[next[target]++]);
-        target = block(x);
-      }
-      data[next[b]++] = x;
-    }
-  }
+  next.pop_back();
+  permute_into_buckets(v->data(), std::move(next), end, block);
 }
 
 }  // namespace neardup::internal
