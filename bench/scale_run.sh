@@ -40,7 +40,9 @@ for n in 1000000 10000000; do
   if ((n < docs)); then
     sizes+=("$n")
     if [[ ! -s "$(dump "$n")" ]]; then
-      zstd -dqc "$(dump "$docs")" | head -n "$n" | zstd -q -o "$(dump "$n")"
+      # head stops reading after N lines, so zstd -d ends on SIGPIPE (141).
+      { zstd -dqc "$(dump "$docs")" || (($? == 141)); } | head -n "$n" |
+        zstd -q -o "$(dump "$n")"
     fi
   fi
 done
