@@ -192,7 +192,8 @@ TEST_F(PipelineTest, UnwritableOutputFailsNamingIt) {
 TEST_F(PipelineTest, MemoryLimitNeedsATemporaryDirectory) {
   std::string lines;
   for (int i = 0; i < 6000; ++i) {
-    lines += record("d" + std::to_string(i),
+    // append, not "d" + ...: GCC 12 warns (-Wrestrict) on that insert.
+    lines += record(std::string("d").append(std::to_string(i)),
                     std::string(kArticle) + " " + std::to_string(i)) +
              "\n";
   }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <ostream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -405,6 +407,100 @@ TEST_F(CompressedTest, OverlongLineCutByDamageIsTruncated) {
   ASSERT_EQ(lines.size(), 3001u);
   EXPECT_EQ(lines.back().substr(0, 2), "3 ");
   EXPECT_GT(std::stoul(lines.back().substr(2)), 1000u);
+}
+
+// A line as the pipeline places it: its input offset counts the bytes of
+// the chunk's earlier over-long lines, which a copied chunk does not keep.
+struct PlacedLine {
+  uint64_t line;
+  uint64_t offset;
+  LineKind kind;
+  uint64_t length;
+  std::string text;
+  bool operator==(const PlacedLine&) const = default;
+};
+
+void PrintTo(const PlacedLine& l, std::ostream* os) {
+  *os << "{line " << l.line << " at " << l.offset << " kind "
+      << static_cast<int>(l.kind) << " length " << l.length << "}";
+}
+
+std::vector<PlacedLine> placed_lines(JsonlReader* reader, bool* mapped) {
+  std::vector<PlacedLine> out;
+  Chunk chunk;
+  while (true) {
+    Result<bool> more = reader->next(&chunk);
+    EXPECT_TRUE(more.ok()) << more.status().to_string();
+    if (!more.ok() || !*more) break;
+    // simdjson's padding is readable (a missing page would fault here).
+    uint8_t pad = 0;
+    for (size_t i = 0; i < kParsePadding; ++i)
+      pad |= chunk.data()[chunk.size() + i];
+    EXPECT_LT(pad, 0x80);  // file bytes, zeros past its end, or spaces
+    *mapped |= chunk.mapped();
+    uint64_t dropped = 0;
+    for (size_t i = 0; i < chunk.lines.size(); ++i) {
+      const LineSpan& s = chunk.lines[i];
+      const bool kept = s.kind != LineKind::kTooLong;
+      // An over-long line has no bytes, hence no offset.
+      out.push_back({chunk.first_line + i,
+                     kept ? chunk.stream_offset + dropped + s.offset : 0,
+                     s.kind, s.length,
+                     kept ? std::string(chunk.data() + s.offset, s.length)
+                          : std::string()});
+      if (!kept) dropped += s.length + 1;
+    }
+  }
+  return out;
+}
+
+// A plain file's chunks are mapped views, except where a line is longer than
+// a chunk or than the limit and at the file's last page; the lines, kinds,
+// offsets and line numbers are those of the same bytes read by copy, at
+// every chunk size, with and without a byte order mark and a last newline,
+// for files ending anywhere around a page boundary.
+TEST(MappedFileTest, ReadsAsTheSameBytesReadByCopy) {
+  testing::TempDir dir;
+  std::mt19937_64 rng(11);
+  bool any_mapped = false;
+  for (int round = 0; round < 60; ++round) {
+    std::string data = round % 5 == 0 ? "\xEF\xBB\xBF" : "";
+    const size_t target = 4096 * (1 + round % 3) - 80 + rng() % 100;
+    while (data.size() < target) {
+      const uint64_t kind = rng() % 20;
+      const size_t length = kind == 0   ? 0
+                            : kind == 1 ? 300 + rng() % 3000
+                                        : 1 + rng() % 90;
+      for (size_t i = 0; i < length; ++i)
+        data += static_cast<char>('a' + rng() % 26);
+      data += '\n';
+    }
+    data.resize(target);  // often cuts the last line short of its newline
+    const std::string path = dir.file(std::to_string(round).append(".jsonl"));
+    testing::write_file(path, data);
+    for (size_t chunk_bytes :
+         {size_t{1}, size_t{64}, size_t{700}, size_t{1} << 20}) {
+      for (size_t max_line_bytes : {size_t{200}, size_t{1} << 20}) {
+        SCOPED_TRACE(std::to_string(round) + " " + std::to_string(chunk_bytes) +
+                     " " + std::to_string(max_line_bytes));
+        JsonlReader copied(
+            {path}, chunk_bytes, max_line_bytes,
+            [&](const std::string&, uint64_t* size) {
+              *size = data.size();
+              return Result<std::unique_ptr<ByteSource>>(string_source(data));
+            });
+        JsonlReader mapped({path}, chunk_bytes, max_line_bytes);
+        bool copied_mapped = false;
+        const std::vector<PlacedLine> expected =
+            placed_lines(&copied, &copied_mapped);
+        EXPECT_FALSE(copied_mapped);
+        ASSERT_EQ(placed_lines(&mapped, &any_mapped), expected);
+        EXPECT_EQ(mapped.bytes_read(), copied.bytes_read());
+        EXPECT_EQ(mapped.raw_bytes_read(), data.size());
+      }
+    }
+  }
+  EXPECT_TRUE(any_mapped);
 }
 
 }  // namespace

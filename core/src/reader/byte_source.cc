@@ -1,6 +1,7 @@
 #include "reader/byte_source.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -21,15 +22,45 @@ constexpr size_t kDetectBytes = size_t{1} << 16;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-class FdSource final : public ByteSource {
+class FdSource final : public ByteSource, public PlainFile {
  public:
-  FdSource(int fd, bool owned, std::string path, bool regular_file = false)
+  // `size`: of a regular file, else 0.
+  FdSource(int fd, bool owned, std::string path, bool regular_file = false,
+           uint64_t size = 0)
       : fd_(fd),
         owned_(owned),
         regular_file_(regular_file),
-        path_(std::move(path)) {}
+        path_(std::move(path)),
+        size_(size) {}
   ~FdSource() override {
     if (owned_) ::close(fd_);
+  }
+
+  PlainFile* plain_file() override { return regular_file_ ? this : nullptr; }
+  uint64_t size() const override { return size_; }
+  uint64_t mappable_end() const override {
+    return (size_ + page_ - 1) / page_ * page_;
+  }
+  uint64_t position() const override {
+    return raw_ - (peeked_.size() - peek_pos_);
+  }
+  Status seek(uint64_t offset) override {
+    if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+      return Status::IOError(path_ + ": seek failed: " + errno_text(errno));
+    }
+    raw_ = offset;
+    peeked_.clear();
+    peek_pos_ = 0;
+    return Status::OK();
+  }
+  FileView map(uint64_t offset, size_t length) const override {
+    const uint64_t base = offset / page_ * page_;
+    const size_t span = length + static_cast<size_t>(offset - base);
+    void* mapped = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE, fd_,
+                          static_cast<off_t>(base));
+    if (mapped == MAP_FAILED) return {};
+    return FileView(mapped, span,
+                    static_cast<const char*>(mapped) + (offset - base));
   }
 
   Result<size_t> read(char* dst, size_t n) override {
@@ -74,6 +105,8 @@ class FdSource final : public ByteSource {
   bool owned_;
   bool regular_file_;
   std::string path_;
+  uint64_t size_;
+  uint64_t page_ = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   uint64_t raw_ = 0;
   std::string peeked_;
   size_t peek_pos_ = 0;
@@ -379,7 +412,7 @@ Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
       regular = S_ISREG(st.st_mode);
       if (regular) size = static_cast<uint64_t>(st.st_size);
     }
-    raw = std::make_unique<FdSource>(fd, /*owned=*/true, path, regular);
+    raw = std::make_unique<FdSource>(fd, /*owned=*/true, path, regular, size);
   }
   if (size_bytes != nullptr) *size_bytes = size;
   const std::string name = path == "-" ? "<stdin>" : path;
@@ -397,6 +430,23 @@ Result<std::unique_ptr<ByteSource>> open_source(const std::string& path,
       break;
   }
   return std::unique_ptr<ByteSource>(std::move(raw));
+}
+
+FileView& FileView::operator=(FileView&& other) noexcept {
+  if (this != &other) {
+    reset();
+    std::swap(base_, other.base_);
+    std::swap(length_, other.length_);
+    std::swap(data_, other.data_);
+  }
+  return *this;
+}
+
+void FileView::reset() {
+  if (base_ != nullptr) ::munmap(base_, length_);
+  base_ = nullptr;
+  length_ = 0;
+  data_ = nullptr;
 }
 
 std::unique_ptr<ByteSource> string_source(std::string data) {

@@ -7,10 +7,50 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "neardup/status.h"
 
 namespace neardup::internal {
+
+// A read-only mapping of part of a file, unmapped when destroyed.
+class FileView {
+ public:
+  FileView() = default;
+  FileView(void* base, size_t length, const char* data)
+      : base_(base), length_(length), data_(data) {}
+  FileView(FileView&& other) noexcept { *this = std::move(other); }
+  FileView& operator=(FileView&& other) noexcept;
+  FileView(const FileView&) = delete;
+  FileView& operator=(const FileView&) = delete;
+  ~FileView() { reset(); }
+
+  const char* data() const { return data_; }  // the byte asked for
+  explicit operator bool() const { return data_ != nullptr; }
+  void reset();
+
+ private:
+  void* base_ = nullptr;  // page-aligned start of the mapping
+  size_t length_ = 0;
+  const char* data_ = nullptr;
+};
+
+// The random-access side of a source that reads a regular file as it is
+// (no decoder): the reader maps whole chunks of it instead of copying them.
+class PlainFile {
+ public:
+  virtual ~PlainFile() = default;
+  virtual uint64_t size() const = 0;  // when opened
+  // Bytes [0, mappable_end()) can be mapped: the file's size rounded up to
+  // whole pages, the bytes past its end reading as zero.
+  virtual uint64_t mappable_end() const = 0;
+  virtual uint64_t position() const = 0;  // of the next byte read() returns
+  // read() goes on from `offset` (<= size()). IOError names the path.
+  virtual Status seek(uint64_t offset) = 0;
+  // Maps [offset, offset + length), which must lie below mappable_end(); an
+  // empty view if the system refuses (the caller reads instead).
+  virtual FileView map(uint64_t offset, size_t length) const = 0;
+};
 
 // A forward-only stream of bytes. Not thread-safe.
 class ByteSource {
@@ -26,6 +66,8 @@ class ByteSource {
   // the second pass can read at random (the input itself, uncompressed, or
   // the spool of a tee_source()), so that a line can be read back by offset.
   virtual bool seekable() const { return false; }
+  // Not null for a regular file read without a decoder.
+  virtual PlainFile* plain_file() { return nullptr; }
 };
 
 enum class Compression { kNone, kGzip, kZstd };

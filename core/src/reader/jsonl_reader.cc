@@ -72,7 +72,57 @@ Status JsonlReader::open_next() {
   input_bytes_ = have;
   if (have == 3 && std::memcmp(head, kBom, 3) == 0) have = 0;
   carry_.assign(head, have);
+  plain_ = input_failed_ ? nullptr : source_->plain_file();
+  return return_carry();
+}
+
+Status JsonlReader::return_carry() {
+  if (plain_ == nullptr || carry_.empty()) return Status::OK();
+  NEARDUP_RETURN_IF_ERROR(plain_->seek(plain_->position() - carry_.size()));
+  bytes_ -= carry_.size();
+  input_bytes_ -= carry_.size();
+  carry_.clear();
   return Status::OK();
+}
+
+Result<bool> JsonlReader::next_mapped(Chunk* chunk) {
+  const uint64_t at = plain_->position();
+  const uint64_t size = plain_->size();
+  if (at >= size) return false;
+  const size_t window =
+      static_cast<size_t>(std::min<uint64_t>(size - at, chunk_bytes_));
+  // simdjson reads up to kParsePadding bytes past a line; past the file's
+  // last page there is nothing to map.
+  if (at + window + kParsePadding > plain_->mappable_end()) return false;
+  FileView view = plain_->map(at, window + kParsePadding);
+  if (!view) return false;
+  const char* base = view.data();
+  size_t line_start = 0;
+  bool whole = true;  // every line seen is kept
+  while (line_start < window) {
+    const void* hit = std::memchr(base + line_start, '\n', window - line_start);
+    if (hit == nullptr) break;
+    const size_t newline =
+        static_cast<size_t>(static_cast<const char*>(hit) - base);
+    if (newline - line_start > max_line_bytes_) {
+      whole = false;
+      break;
+    }
+    add_line(chunk, line_start, newline - line_start, LineKind::kComplete);
+    line_start = newline + 1;
+  }
+  if (whole && at + window == size && line_start < window &&
+      window - line_start <= max_line_bytes_) {
+    add_line(chunk, line_start, window - line_start, LineKind::kLast);
+    line_start = window;
+  }
+  if (chunk->lines.empty()) return false;
+  NEARDUP_RETURN_IF_ERROR(plain_->seek(at + line_start));
+  chunk->view_ = std::move(view);
+  chunk->size_ = line_start;
+  bytes_ += line_start;
+  input_bytes_ += line_start;
+  return true;
 }
 
 Result<size_t> JsonlReader::fill(Chunk* chunk, size_t want) {
@@ -102,6 +152,7 @@ void JsonlReader::add_line(Chunk* chunk, size_t offset, size_t length,
 Result<bool> JsonlReader::next(Chunk* chunk) {
   chunk->lines.clear();
   chunk->size_ = 0;
+  chunk->view_.reset();
   chunk->input_error.clear();
   while (!source_) {
     if (next_input_ >= inputs_.size()) return false;
@@ -112,6 +163,11 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
   chunk->first_file_line = file_line_;
   chunk->stream_offset = input_bytes_ - carry_.size();
   chunk->seekable = source_->seekable();
+  if (plain_ != nullptr) {
+    Result<bool> mapped = next_mapped(chunk);
+    if (!mapped.ok()) return mapped.status();
+    if (*mapped) return true;
+  }
   chunk->reserve(std::max(chunk_bytes_, carry_.size() + kMinRead));
   std::memcpy(chunk->buffer_.get(), carry_.data(), carry_.size());
   chunk->size_ = carry_.size();
@@ -184,11 +240,13 @@ Result<bool> JsonlReader::next(Chunk* chunk) {
     chunk->input_error = input_error_;
     raw_done_ += source_->raw_bytes_read();
     source_.reset();
+    plain_ = nullptr;
     if (chunk->lines.empty()) return next(chunk);  // empty input: go on
     return true;
   }
   carry_.assign(chunk->buffer_.get() + line_start, chunk->size_ - line_start);
   chunk->size_ = line_start;
+  NEARDUP_RETURN_IF_ERROR(return_carry());
   return true;
 }
 

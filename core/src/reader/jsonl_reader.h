@@ -34,13 +34,14 @@ struct LineSpan {
   LineKind kind = LineKind::kComplete;
 };
 
-// Whole lines of one input. `data()` stays readable kParsePadding bytes past
-// `size()`.
+// Whole lines of one input: a view into a mapped plain file, or a copy.
+// `data()` stays readable kParsePadding bytes past `size()`.
 class Chunk {
  public:
-  const char* data() const { return buffer_.get(); }
+  const char* data() const { return view_ ? view_.data() : buffer_.get(); }
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }  // excluding the padding
+  bool mapped() const { return static_cast<bool>(view_); }
 
   uint32_t input = 0;            // index into the reader's inputs
   uint64_t first_line = 0;       // 0-based line number across all inputs
@@ -58,6 +59,7 @@ class Chunk {
   friend class JsonlReader;
   void reserve(size_t bytes);  // keeps the first size_ bytes
 
+  FileView view_;  // when set, the data instead of buffer_
   std::unique_ptr<char[]> buffer_;
   size_t size_ = 0;
   size_t capacity_ = 0;
@@ -69,7 +71,9 @@ using SourceOpener = std::function<Result<std::unique_ptr<ByteSource>>(
 
 // Serial: one thread calls next() at a time. Lines are split at '\n'; a UTF-8
 // byte order mark at the start of an input is dropped; a line longer than
-// `max_line_bytes` is skipped without being buffered.
+// `max_line_bytes` is skipped without being buffered. Chunks of a plain
+// regular file are mapped, not copied (a file cut shorter while it is read
+// then ends the process with SIGBUS, as with any mapped input).
 class JsonlReader {
  public:
   JsonlReader(std::vector<std::string> inputs, size_t chunk_bytes,
@@ -90,6 +94,12 @@ class JsonlReader {
 
  private:
   Status open_next();
+  // Fills `chunk` with a view of the plain file's next lines; false if they
+  // must be read by copy instead (a line longer than a chunk or than
+  // max_line_bytes_, the file's last page, the end of the file).
+  Result<bool> next_mapped(Chunk* chunk);
+  // Puts the bytes of carry_ back into the plain file, to be mapped.
+  Status return_carry();
   // Reads into chunk; returns 0 at end of input (sets error on corruption).
   Result<size_t> fill(Chunk* chunk, size_t want);
   void add_line(Chunk* chunk, size_t offset, size_t length, LineKind kind);
@@ -102,7 +112,8 @@ class JsonlReader {
   size_t next_input_ = 0;
   int current_ = -1;
   std::unique_ptr<ByteSource> source_;
-  std::string carry_;  // bytes of an unfinished line
+  PlainFile* plain_ = nullptr;  // source_'s, if it reads a plain file
+  std::string carry_;           // bytes of an unfinished line
   std::string input_error_;
   bool input_failed_ = false;
   uint64_t line_ = 0;
