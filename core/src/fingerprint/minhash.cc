@@ -30,6 +30,28 @@ uint32_t probe(uint32_t i, uint32_t t, uint32_t bins) {
   return bin_of(XXH3_64bits_withSeed(&key, sizeof(key), kDensifySeed), bins);
 }
 
+// The first bin of `order` (a ProbeOrder list, which holds every bin) that
+// `filled` marks.
+uint32_t first_filled(std::span<const uint16_t> order, const uint64_t* filled) {
+  auto is_filled = [filled](uint32_t b) {
+    return ((filled[b >> 6] >> (b & 63)) & 1) != 0;
+  };
+  size_t t = 0;
+  if (order.size() >= 4) {
+    // Most walks end within four probes: choosing among those without a
+    // branch spares the misprediction that ends each walk.
+    const uint32_t o0 = order[0], o1 = order[1], o2 = order[2], o3 = order[3];
+    const bool f0 = is_filled(o0), f1 = is_filled(o1), f2 = is_filled(o2);
+    if (f0 | f1 | f2 | is_filled(o3)) {
+      const uint32_t j = f1 ? o1 : (f2 ? o2 : o3);
+      return f0 ? o0 : j;
+    }
+    t = 4;
+  }
+  while (!is_filled(order[t])) ++t;
+  return order[t];
+}
+
 }  // namespace
 
 namespace internal {
@@ -93,24 +115,26 @@ void minhash_signature(std::span<const uint64_t> features,
     return;
   }
   // Empty bins copy from filled ones only, which keep their values, so the
-  // copies need no snapshot of the signature.
-  for (uint32_t i = 0; i < bins; ++i) {
-    if (is_filled(i)) continue;
-    if (order != nullptr) {
-      for (uint16_t j : order->order(i)) {
+  // copies need no snapshot of the signature. Visiting the empty bins by
+  // their bits, not testing every bin, spares a branch that a half-filled
+  // signature mispredicts half the time.
+  for (uint32_t w = 0; w < (bins + 63) / 64; ++w) {
+    uint64_t empty = ~filled[w];
+    if (bins - 64 * w < 64) empty &= (uint64_t{1} << (bins - 64 * w)) - 1;
+    for (; empty != 0; empty &= empty - 1) {
+      const uint32_t i =
+          64 * w + static_cast<uint32_t>(std::countr_zero(empty));
+      if (order != nullptr) {
+        signature[i] = signature[first_filled(order->order(i), filled)];
+        continue;
+      }
+      // Terminates: some bin is filled, and the probes are uniform over bins.
+      for (uint32_t t = 0;; ++t) {
+        const uint32_t j = probe(i, t, bins);
         if (is_filled(j)) {
           signature[i] = signature[j];
           break;
         }
-      }
-      continue;
-    }
-    // Terminates: some bin is filled, and the probes are uniform over bins.
-    for (uint32_t t = 0;; ++t) {
-      const uint32_t j = probe(i, t, bins);
-      if (is_filled(j)) {
-        signature[i] = signature[j];
-        break;
       }
     }
   }
