@@ -87,29 +87,32 @@ void minhash_signature(std::span<const uint64_t> features,
   }
   // Which bins features reached, before densification writes into the rest.
   const uint32_t all_ones_bin = bin_of(kEmptySignature, bins);
+  // Each word is built in a register, without a branch: about half the bins
+  // of a short text are empty, so a branch per bin would often mispredict.
   uint64_t filled[kMaxSignatureLength / 64] = {};
-  bool any_empty = false;
-  for (uint32_t b = 0; b < bins; ++b) {
-    const bool reached =
-        signature[b] != kEmptySignature || (all_ones && b == all_ones_bin);
-    filled[b >> 6] |= uint64_t{reached} << (b & 63);
-    any_empty |= !reached;
+  uint32_t reached_bins = 0;
+  uint32_t last_reached = 0;
+  for (uint32_t w = 0; w < (bins + 63) / 64; ++w) {
+    const uint32_t end = std::min(bins, 64 * w + 64);
+    uint64_t bits = 0;
+    for (uint32_t b = 64 * w; b < end; ++b) {
+      bits |= uint64_t{signature[b] != kEmptySignature} << (b - 64 * w);
+    }
+    if (all_ones && all_ones_bin >> 6 == w) {
+      bits |= uint64_t{1} << (all_ones_bin & 63);
+    }
+    filled[w] = bits;
+    if (bits != 0) {
+      reached_bins += static_cast<uint32_t>(std::popcount(bits));
+      last_reached = 64 * w + static_cast<uint32_t>(std::countr_zero(bits));
+    }
   }
-  if (!any_empty) return;
+  if (reached_bins == bins) return;
   auto is_filled = [&filled](uint32_t b) {
     return (filled[b >> 6] >> (b & 63)) & 1;
   };
   // One filled bin (a short text is one shingle) is the first filled bin of
   // every probe sequence.
-  int reached_bins = 0;
-  uint32_t last_reached = 0;
-  for (uint32_t w = 0; w < (bins + 63) / 64; ++w) {
-    if (filled[w] != 0) {
-      reached_bins += std::popcount(filled[w]);
-      last_reached =
-          64 * w + static_cast<uint32_t>(std::countr_zero(filled[w]));
-    }
-  }
   if (reached_bins == 1) {
     std::fill(signature.begin(), signature.end(), signature[last_reached]);
     return;
