@@ -30,12 +30,15 @@ uint32_t probe(uint32_t i, uint32_t t, uint32_t bins) {
   return bin_of(XXH3_64bits_withSeed(&key, sizeof(key), kDensifySeed), bins);
 }
 
+// Bit b of the bit set `bits` (bit b % 64 of word b / 64).
+inline bool bit_set(const uint64_t* bits, uint32_t b) {
+  return ((bits[b >> 6] >> (b & 63)) & 1) != 0;
+}
+
 // The first bin of `order` (a ProbeOrder list, which holds every bin) that
 // `filled` marks.
 uint32_t first_filled(std::span<const uint16_t> order, const uint64_t* filled) {
-  auto is_filled = [filled](uint32_t b) {
-    return ((filled[b >> 6] >> (b & 63)) & 1) != 0;
-  };
+  auto is_filled = [filled](uint32_t b) { return bit_set(filled, b); };
   size_t t = 0;
   if (order.size() >= 4) {
     // Most walks end within four probes: choosing among those without a
@@ -108,9 +111,6 @@ void minhash_signature(std::span<const uint64_t> features,
     }
   }
   if (reached_bins == bins) return;
-  auto is_filled = [&filled](uint32_t b) {
-    return (filled[b >> 6] >> (b & 63)) & 1;
-  };
   // One filled bin (a short text is one shingle) is the first filled bin of
   // every probe sequence.
   if (reached_bins == 1) {
@@ -134,7 +134,7 @@ void minhash_signature(std::span<const uint64_t> features,
       // Terminates: some bin is filled, and the probes are uniform over bins.
       for (uint32_t t = 0;; ++t) {
         const uint32_t j = probe(i, t, bins);
-        if (is_filled(j)) {
+        if (bit_set(filled, j)) {
           signature[i] = signature[j];
           break;
         }

@@ -161,9 +161,8 @@ struct SketchRecords {
   }
   // The two cache lines that key() reads for `band`.
   void prefetch_band(DocId d, int band, int rows) const {
-    const std::span<const uint8_t> record = table[d];
-    __builtin_prefetch(record.data() + static_cast<size_t>(band) * rows);
-    __builtin_prefetch(record.data() + length + 2 * static_cast<size_t>(band));
+    __builtin_prefetch(signature(d).data() + static_cast<size_t>(band) * rows);
+    __builtin_prefetch(checks(d).data() + 2 * static_cast<size_t>(band));
   }
   void prefetch(DocId d) const {
     const std::span<const uint8_t> record = table[d];

@@ -72,7 +72,7 @@ Status JsonlReader::open_next() {
   input_bytes_ = have;
   if (have == 3 && std::memcmp(head, kBom, 3) == 0) have = 0;
   carry_.assign(head, have);
-  plain_ = input_failed_ ? nullptr : source_->plain_file();
+  plain_ = source_->plain_file();
   return return_carry();
 }
 
